@@ -1,0 +1,165 @@
+/**
+ * GAN configuration: zod schemas with defaults. Every field has a default, so `GanConfigSchema.parse({})`
+ * gives the default config and a partial object is completed field by field.
+ *
+ * "FARGAN replay" here is Dulcet's replay technique (the generated sample the critic scored highest joins
+ * the next real batch). It is unrelated to the FARGAN vocoder of Valin et al. (Opus 1.5).
+ */
+import { z } from 'zod'
+
+export interface StftResolution {
+  nFft: number
+  hop: number
+}
+
+export interface GeneratorConfig {
+  /** Samples per low-rate frame: the waveform is folded into frames of `downsample` samples (space-to-depth). */
+  downsample: number
+  /** Channels of the residual stack. */
+  channels: number
+  /** Residual blocks; each holds a dilated conv (kernelSize) and a 1x1 conv: conv layers = 2 * blocks + 2. */
+  blocks: number
+  kernelSize: number
+  /** Dilations cycle 1, 2, 4, ... up to maxDilation (at the low rate). */
+  maxDilation: number
+  /** Kernel of the input (folded waveform -> channels) and output (channels -> folded residual) convs. */
+  ioKernelSize: number
+  /** Negative slope of the leaky ReLU. */
+  leak: number
+}
+
+export interface CriticConfig {
+  /** 'spectral': multi-resolution critic on log STFT magnitudes; 'waveform': multi-scale waveform critic; 'both'. */
+  kind: 'spectral' | 'waveform' | 'both'
+  channels: number
+  /** Hidden conv layers per branch (C -> C, dilated); conv layers per branch = layers + 2. */
+  layers: number
+  kernelSize: number
+  maxDilation: number
+  resolutions: StftResolution[]
+  /** Average-pooling factors of the waveform branches. */
+  waveformScales: number[]
+  /** The waveform is folded into frames of this many samples before the first conv. */
+  waveformFold: number
+  leak: number
+}
+
+export interface GanConfig {
+  sampleRate: number
+  generator: GeneratorConfig
+  critic: CriticConfig
+  loss: 'wasserstein' | 'bce' | 'hinge'
+  regularization: { spectralNorm: boolean; weightClip: number | null; gradientPenalty: number; l2G: number; l2D: number }
+  reconstruction: { threshold: number; weight: number; resolutions: StftResolution[] }
+  pairedWeight: number
+  incrementalCritic: { enabled: boolean; startLayers: number; addEvery: number; fadeSteps: number }
+  /** "FARGAN replay" (not the FARGAN vocoder of Valin et al.). */
+  farganReplay: { enabled: boolean; fraction: number }
+  optimizer: { lrG: number; lrD: number; beta1: number; beta2: number; criticSteps: number }
+}
+
+const pow2 = (max: number) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(max)
+    .refine((n) => (n & (n - 1)) === 0, 'must be a power of two')
+
+const ResolutionSchema = z
+  .object({ nFft: pow2(8192).refine((n) => n >= 16, 'must be at least 16'), hop: z.number().int().min(1) })
+  .refine((r) => r.hop <= r.nFft, 'hop must not exceed nFft')
+
+const DEFAULT_RESOLUTIONS: StftResolution[] = [
+  { nFft: 1024, hop: 256 },
+  { nFft: 512, hop: 128 },
+  { nFft: 256, hop: 64 }
+]
+
+export const GeneratorConfigSchema = z.object({
+  downsample: pow2(64).default(8),
+  channels: z.number().int().min(1).max(1024).default(32),
+  blocks: z.number().int().min(0).max(512).default(16),
+  kernelSize: z.number().int().min(1).max(31).refine((k) => k % 2 === 1, 'must be odd').default(3),
+  maxDilation: pow2(4096).default(64),
+  ioKernelSize: z.number().int().min(1).max(31).refine((k) => k % 2 === 1, 'must be odd').default(5),
+  leak: z.number().min(0).max(1).default(0.2)
+})
+
+export const CriticConfigSchema = z.object({
+  kind: z.enum(['spectral', 'waveform', 'both']).default('spectral'),
+  channels: z.number().int().min(1).max(1024).default(32),
+  layers: z.number().int().min(1).max(512).default(8),
+  kernelSize: z.number().int().min(1).max(31).refine((k) => k % 2 === 1, 'must be odd').default(3),
+  maxDilation: pow2(1024).default(8),
+  resolutions: z.array(ResolutionSchema).min(1).default(() => DEFAULT_RESOLUTIONS.map((r) => ({ ...r }))),
+  waveformScales: z.array(pow2(64)).min(1).default(() => [1, 2, 4]),
+  waveformFold: pow2(64).default(4),
+  leak: z.number().min(0).max(1).default(0.2)
+})
+
+export const GanConfigSchema = z
+  .object({
+    sampleRate: z.number().int().min(16000).max(48000).default(16000),
+    generator: GeneratorConfigSchema.prefault({}),
+    critic: CriticConfigSchema.prefault({}),
+    loss: z.enum(['wasserstein', 'bce', 'hinge']).default('wasserstein'),
+    regularization: z
+      .object({
+        spectralNorm: z.boolean().default(true),
+        weightClip: z.number().positive().nullable().default(null),
+        gradientPenalty: z.number().min(0).default(0),
+        l2G: z.number().min(0).default(0),
+        l2D: z.number().min(0).default(0)
+      })
+      .prefault({}),
+    reconstruction: z
+      .object({
+        threshold: z.number().min(0).default(0.1),
+        weight: z.number().min(0).default(10),
+        resolutions: z.array(ResolutionSchema).min(1).default(() => DEFAULT_RESOLUTIONS.map((r) => ({ ...r })))
+      })
+      .prefault({}),
+    pairedWeight: z.number().min(0).default(0),
+    incrementalCritic: z
+      .object({
+        enabled: z.boolean().default(false),
+        startLayers: z.number().int().min(1).default(2),
+        addEvery: z.number().int().min(1).default(500),
+        fadeSteps: z.number().int().min(0).default(200)
+      })
+      .prefault({}),
+    farganReplay: z
+      .object({ enabled: z.boolean().default(false), fraction: z.number().gt(0).max(1).default(0.125) })
+      .prefault({}),
+    optimizer: z
+      .object({
+        lrG: z.number().positive().default(1e-4),
+        lrD: z.number().positive().default(2e-4),
+        beta1: z.number().min(0).lt(1).default(0.5),
+        beta2: z.number().min(0).lt(1).default(0.9),
+        criticSteps: z.number().int().min(1).max(100).default(1)
+      })
+      .prefault({})
+  })
+  .refine((c) => c.incrementalCritic.startLayers <= c.critic.layers, {
+    message: 'incrementalCritic.startLayers must not exceed critic.layers',
+    path: ['incrementalCritic', 'startLayers']
+  }) satisfies z.ZodType<GanConfig, unknown>
+
+export function defaultGanConfig(): GanConfig {
+  return GanConfigSchema.parse({})
+}
+
+export function defaultGeneratorConfig(): GeneratorConfig {
+  return GeneratorConfigSchema.parse({})
+}
+
+export function defaultCriticConfig(): CriticConfig {
+  return CriticConfigSchema.parse({})
+}
+
+/** Number of conv layers of a generator: input conv, two per block, output conv. */
+export function generatorConvLayers(c: GeneratorConfig): number {
+  return 2 * c.blocks + 2
+}

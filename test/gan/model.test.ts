@@ -1,0 +1,116 @@
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as tf from '@tensorflow/tfjs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { initBackend } from '../../src/engine/backend.ts'
+import { ModelError } from '../../src/engine/errors.ts'
+import { GeneratorConfigSchema } from '../../src/engine/gan/config.ts'
+import { createGenerator } from '../../src/engine/gan/generator.ts'
+import { loadEnhancerModel, saveEnhancerModel, type EnhancerModelMeta } from '../../src/engine/model/format.ts'
+
+const tiny = GeneratorConfigSchema.parse({ channels: 4, blocks: 3, downsample: 4, maxDilation: 4 })
+const meta: EnhancerModelMeta = {
+  name: 'test', description: 'tiny test model', sampleRate: 16000, createdAt: '2026-01-01T00:00:00Z', steps: 3, source: 'test'
+}
+let dir = ''
+
+beforeAll(async () => {
+  await initBackend()
+  dir = await mkdtemp(join(tmpdir(), 'dulcet-model-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+function sine(t: number): tf.Tensor3D {
+  return tf.tidy(() => tf.reshape(tf.sin(tf.mul(tf.range(0, t), 0.05)), [1, t, 1]) as tf.Tensor3D)
+}
+
+describe('generator', () => {
+  it('a fresh generator is exactly the identity, for lengths that are not multiples of its stride', () => {
+    const g = createGenerator(tiny, 3)
+    for (const t of [1000, 1003]) {
+      const x = sine(t)
+      const y = g.apply(x)
+      expect(y.shape).toEqual([1, t, 1])
+      expect(Array.from(y.dataSync())).toEqual(Array.from(x.dataSync()))
+      tf.dispose([x, y])
+    }
+    g.dispose()
+  })
+
+  it('reports its receptive field: a change in the input moves outputs only within it', () => {
+    const g = createGenerator(tiny, 5)
+    // make the residual non-zero so that context matters
+    const out = g.variables.get('out.w') as tf.Variable
+    out.assign(tf.randomNormal(out.shape, 0, 0.1, 'float32', 9))
+    const t = 2048
+    const x = sine(t)
+    const imp = tf.tidy(() => tf.add(x, tf.oneHot(tf.tensor1d([1024], 'int32'), t).reshape([1, t, 1])) as tf.Tensor3D)
+    const d = tf.tidy(() => tf.abs(tf.sub(g.apply(imp), g.apply(x))).dataSync())
+    let first = -1
+    let last = -1
+    for (let i = 0; i < t; i++) if (d[i] > 1e-7) { if (first < 0) first = i; last = i }
+    expect(first).toBeGreaterThanOrEqual(1024 - g.receptiveField)
+    expect(last).toBeLessThanOrEqual(1024 + g.receptiveField)
+    expect(last - first).toBeGreaterThan(g.receptiveField) // the field is not vastly overstated
+    tf.dispose([x, imp])
+    g.dispose()
+  })
+})
+
+describe('enhancer model format', () => {
+  it('saves and loads a generator exactly, with its metadata', async () => {
+    const g = createGenerator(tiny, 7)
+    const out = g.variables.get('out.w') as tf.Variable
+    out.assign(tf.randomNormal(out.shape, 0, 0.1, 'float32', 1))
+    const target = join(dir, 'm1')
+    await saveEnhancerModel(target, g, meta)
+    expect((await readdir(dir)).filter((n) => n.startsWith('.'))).toEqual([]) // no temp folders left
+    const m = await loadEnhancerModel(target)
+    expect(m.meta).toEqual(meta)
+    expect(m.generator.config).toEqual(tiny)
+    const x = sine(777)
+    const a = g.apply(x)
+    const b = m.generator.apply(x)
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()))
+    // saving again over an existing model replaces it atomically
+    await saveEnhancerModel(target, createGenerator(tiny, 8), { ...meta, steps: 9 })
+    expect((await loadEnhancerModel(target)).meta.steps).toBe(9)
+    tf.dispose([x, a, b])
+    g.dispose()
+    m.generator.dispose()
+  })
+
+  it('rejects missing, corrupt, wrong-version and wrong-shape models with ModelError naming the problem', async () => {
+    const target = join(dir, 'm2')
+    await saveEnhancerModel(target, createGenerator(tiny, 2), meta)
+    const manifest = JSON.parse(await readFile(join(target, 'model.json'), 'utf8'))
+    const weights = await readFile(join(target, 'weights.bin'))
+    const expectProblem = async (re: RegExp) => {
+      const e = await loadEnhancerModel(target).catch((x: unknown) => x)
+      expect(e).toBeInstanceOf(ModelError)
+      expect((e as ModelError).problem).toMatch(re)
+      expect((e as ModelError).dir).toBe(target)
+    }
+    await expect(loadEnhancerModel(join(dir, 'nope'))).rejects.toThrow(/does not exist/)
+    await writeFile(join(target, 'model.json'), '{ not json')
+    await expectProblem(/not valid JSON/)
+    await writeFile(join(target, 'model.json'), JSON.stringify({ ...manifest, version: 99 }))
+    await expectProblem(/unsupported model version 99/)
+    const bad = structuredClone(manifest)
+    bad.weights[0].shape = [1, 2, 3]
+    await writeFile(join(target, 'model.json'), JSON.stringify(bad))
+    await expectProblem(/shape \[1, 2, 3\]/)
+    await writeFile(join(target, 'model.json'), JSON.stringify(manifest))
+    await writeFile(join(target, 'weights.bin'), weights.subarray(0, weights.length - 8))
+    await expectProblem(/truncated/)
+    const nan = Buffer.from(weights)
+    nan.writeFloatLE(Number.NaN, 0)
+    await writeFile(join(target, 'weights.bin'), nan)
+    await expectProblem(/non-finite/)
+    await rm(join(target, 'weights.bin'))
+    await expectProblem(/weights.bin is missing/)
+  })
+})
