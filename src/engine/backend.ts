@@ -1,7 +1,20 @@
 import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { delimiter, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import * as tf from '@tensorflow/tfjs'
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
+import {
+  explainLoadFailure,
+  explainNoGpuDevice,
+  explainNotInstalled,
+  type Explanation,
+  type NativePackage
+} from './nativeBackendHelp.ts'
+import { wasmDir as defaultWasmDir } from './paths.ts'
+import { registerWasmConvGradients } from './wasmConvGrad.ts'
+
+// Importing the backend module is enough for conv weights to train on wasm.
+registerWasmConvGradients()
 
 /** Our names for the TensorFlow.js backends, best first. */
 export const BACKENDS = ['gpu', 'node', 'wasm', 'cpu'] as const
@@ -25,8 +38,25 @@ export interface BackendInfo {
   skipped: SkippedBackend[]
 }
 
+export interface InitOptions {
+  /** Force one backend; defaults to the DULCET_BACKEND environment variable. */
+  force?: BackendName
+  /** Folder holding the tfjs wasm binaries; defaults to paths.wasmDir() (resources/tfjs-wasm in a packaged app). */
+  wasmDir?: string
+  /**
+   * Folders searched first (node_modules lookup starts there) for @tensorflow/tfjs-node-gpu and
+   * @tensorflow/tfjs-node, before Dulcet's own location. Defaults to DULCET_NATIVE_MODULE_PATHS
+   * (a PATH-style list), which lets a user keep the native packages outside the app.
+   */
+  resolveFrom?: string[]
+}
+
 const require = createRequire(import.meta.url)
+const here = dirname(fileURLToPath(import.meta.url))
+const platform = { platform: process.platform, arch: process.arch }
 let active: BackendInfo | undefined
+/** Set when tfjs-node-gpu loaded without a GPU: its 'tensorflow' backend still runs on the CPU, as 'node'. */
+let nativeCpuFrom: NativePackage | undefined
 
 export function isBackendName(x: string): x is BackendName {
   return (BACKENDS as readonly string[]).includes(x)
@@ -36,74 +66,112 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message.split('\n')[0] : String(e)
 }
 
-async function tryNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node'): Promise<string | undefined> {
+function searchPaths(opts: InitOptions): string[] {
+  const env = process.env.DULCET_NATIVE_MODULE_PATHS
+  const extra = opts.resolveFrom ?? (env ? env.split(delimiter).filter((p) => p.length > 0) : [])
+  return [...extra, here]
+}
+
+function isModuleNotFound(e: unknown): boolean {
+  return (e as { code?: string }).code === 'MODULE_NOT_FOUND'
+}
+
+/** Loads a native package; returns why it cannot be used, or undefined once the 'tensorflow' backend is active. */
+async function tryNative(pkg: NativePackage, opts: InitOptions): Promise<Explanation | undefined> {
+  let file: string
   try {
-    require(pkg)
+    file = require.resolve(pkg, { paths: searchPaths(opts) })
   } catch (e) {
-    const code = (e as { code?: string }).code
-    if (code === 'MODULE_NOT_FOUND') return `${pkg} is not installed`
-    return `${pkg} failed to load: ${errorText(e)}`
+    return isModuleNotFound(e) ? explainNotInstalled(pkg, platform) : explainLoadFailure(pkg, e, platform)
   }
-  if (!(await tf.setBackend('tensorflow'))) return `${pkg} loaded but its backend did not initialise`
+  try {
+    require(file)
+  } catch (e) {
+    return explainLoadFailure(pkg, e, platform)
+  }
+  if (!tf.findBackendFactory('tensorflow')) {
+    return {
+      reason: `${pkg} loaded, but it registered its backend with another copy of @tensorflow/tfjs`,
+      fix: `install ${pkg} in the same folder as Dulcet (\`npm install ${pkg}\` there), so both share one @tensorflow/tfjs`
+    }
+  }
+  if (!(await tf.setBackend('tensorflow'))) return { reason: `${pkg} loaded but its TensorFlow backend did not initialise` }
   return undefined
 }
 
-function wasmDir(): string {
-  return join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '/')
+async function tryGpu(opts: InitOptions): Promise<Explanation | undefined> {
+  const failed = await tryNative('@tensorflow/tfjs-node-gpu', opts)
+  if (failed) return failed
+  if ((tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true) return undefined
+  nativeCpuFrom = '@tensorflow/tfjs-node-gpu'
+  return explainNoGpuDevice(platform)
 }
 
-async function tryWasm(dir?: string): Promise<string | undefined> {
+async function tryNodeCpu(opts: InitOptions): Promise<Explanation | undefined> {
+  // tfjs-node and tfjs-node-gpu cannot both load; a GPU package without a GPU already gives native CPU speed.
+  if (nativeCpuFrom && (await tf.setBackend('tensorflow'))) return undefined
+  return tryNative('@tensorflow/tfjs-node', opts)
+}
+
+async function tryWasm(dir: string | undefined): Promise<Explanation | undefined> {
   try {
-    setWasmPaths(dir ?? wasmDir())
-    if (!(await tf.setBackend('wasm'))) return 'the wasm backend did not initialise'
+    setWasmPaths(dir ?? defaultWasmDir())
+    if (!(await tf.setBackend('wasm'))) return { reason: 'the wasm backend did not initialise' }
     return undefined
   } catch (e) {
-    return `the wasm backend failed: ${errorText(e)}`
+    return {
+      reason: `the wasm backend failed: ${errorText(e)}`,
+      fix: 'the tfjs-backend-wasm *.wasm files are missing; reinstall Dulcet (or run `npm install` in the repository)'
+    }
   }
 }
 
-async function tryBackend(name: BackendName, opts: InitOptions): Promise<string | undefined> {
+async function tryBackend(name: BackendName, opts: InitOptions): Promise<Explanation | undefined> {
   switch (name) {
     case 'gpu':
-      return tryNative('@tensorflow/tfjs-node-gpu')
+      return tryGpu(opts)
     case 'node':
-      return tryNative('@tensorflow/tfjs-node')
+      return tryNodeCpu(opts)
     case 'wasm':
       return tryWasm(opts.wasmDir)
     case 'cpu':
-      return (await tf.setBackend('cpu')) ? undefined : 'the cpu backend did not initialise'
+      return (await tf.setBackend('cpu')) ? undefined : { reason: 'the cpu backend did not initialise' }
   }
 }
 
-export interface InitOptions {
-  /** Force one backend; defaults to the DULCET_BACKEND environment variable. */
-  force?: BackendName
-  /** Folder holding the tfjs wasm binaries (packaged apps ship them as extra resources). */
-  wasmDir?: string
+function chosenForce(opts: InitOptions): BackendName | undefined {
+  if (opts.force !== undefined) {
+    if (!isBackendName(opts.force)) throw new Error(`${String(opts.force)} is not a backend; use one of ${BACKENDS.join(', ')}`)
+    return opts.force
+  }
+  const env = process.env.DULCET_BACKEND
+  if (env === undefined || env === '') return undefined
+  if (!isBackendName(env)) throw new Error(`DULCET_BACKEND=${env} is not a backend; use one of ${BACKENDS.join(', ')}`)
+  return env
 }
 
 /**
- * Chooses the best available backend: tfjs-node-gpu, then tfjs-node, then wasm, then cpu.
- * Idempotent within a process (a tfjs instance has one active backend).
+ * Chooses the best available backend: tfjs-node-gpu (with a GPU), then native TensorFlow on the CPU, then wasm,
+ * then cpu. Idempotent within a process (a tfjs instance has one active backend).
+ * Throws when a forced backend (DULCET_BACKEND or opts.force) cannot start, with the reason and the fix.
  */
 export async function initBackend(opts: InitOptions = {}): Promise<BackendInfo> {
   if (active) return active
-  const env = process.env.DULCET_BACKEND
-  if (!opts.force && env && !isBackendName(env)) {
-    throw new Error(`DULCET_BACKEND=${env} is not a backend; use one of ${BACKENDS.join(', ')}`)
-  }
-  const force = opts.force ?? (env as BackendName | undefined)
+  const force = chosenForce(opts)
   const skipped: SkippedBackend[] = []
   const order: readonly BackendName[] = force ? [force] : BACKENDS
   for (const name of order) {
-    const reason = await tryBackend(name, opts)
-    if (reason === undefined) {
+    const failed = await tryBackend(name, opts)
+    if (failed === undefined) {
       await tf.ready()
       active = { backend: name, tfBackend: tf.getBackend(), forced: force !== undefined, skipped }
       return active
     }
-    if (force) throw new Error(`DULCET_BACKEND=${force} was asked for, but ${reason}`)
-    skipped.push({ backend: name, reason })
+    if (force) {
+      const fix = failed.fix ? ` To fix: ${failed.fix}.` : ''
+      throw new Error(`DULCET_BACKEND=${force} was asked for, but ${failed.reason}.${fix}`)
+    }
+    skipped.push({ backend: name, ...failed })
   }
   throw new Error(`No TensorFlow.js backend could start: ${skipped.map((s) => s.reason).join('; ')}`)
 }
@@ -111,3 +179,5 @@ export async function initBackend(opts: InitOptions = {}): Promise<BackendInfo> 
 export function activeBackend(): BackendInfo | undefined {
   return active
 }
+
+export { registerWasmConvGradients }
