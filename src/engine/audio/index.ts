@@ -1,0 +1,6 @@
+export { AUDIO_EXTENSIONS, matchingWavFormat, type AudioData, type AudioFileInfo, type AudioContainer, type WavFormat } from './types.ts'
+export { probeAudio, readAudio, readAudioBlocks } from './read.ts'
+export { createWavWriter, writeWav, type WavWriter } from './write.ts'
+export { resample } from './resample.ts'
+export { peak, rms, integratedLoudness, kWeightingFilters } from './loudness.ts'
+export { listAudioFiles } from './list.ts'
