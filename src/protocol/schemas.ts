@@ -79,33 +79,39 @@ export const TrainParamsSchema = z.object({
 })
 export type TrainParams = z.infer<typeof TrainParamsSchema>
 
+/** A measured value; null when it was not finite (NaN/Infinity do not survive JSON, and the UI must show them). */
+export const ReadingSchema = z.number().nullable()
+
 export const MetricsSchema = z.object({
-  sisdr: z.number(),
-  lsd: z.number(),
-  mcd: z.number(),
-  stoi: z.number(),
-  mrstft: z.number()
+  sisdr: ReadingSchema,
+  lsd: ReadingSchema,
+  mcd: ReadingSchema,
+  stoi: ReadingSchema,
+  mrstft: ReadingSchema
 })
 export const PartialMetricsSchema = MetricsSchema.partial()
 export type PartialMetrics = z.infer<typeof PartialMetricsSchema>
 
-const norms = z.record(z.string(), z.number())
+const norms = z.record(z.string(), ReadingSchema)
 
-/** One training step as the UI charts it (the engine's StepStats plus wall seconds). */
+/**
+ * One training step as the UI charts it (the engine's StepStats plus wall seconds per step).
+ * Losses, scores and norms are null when not finite (a diverged run), per ReadingSchema.
+ */
 export const StepMetricsSchema = z.object({
   step: z.number(),
   seconds: z.number(),
-  lossD: z.number(),
-  lossG: z.number(),
-  adversarial: z.number(),
-  reconstruction: z.number(),
-  paired: z.number(),
-  gap: z.number(),
-  dReal: z.number(),
-  dFake: z.number(),
+  lossD: ReadingSchema,
+  lossG: ReadingSchema,
+  adversarial: ReadingSchema,
+  reconstruction: ReadingSchema,
+  paired: ReadingSchema,
+  gap: ReadingSchema,
+  dReal: ReadingSchema,
+  dFake: ReadingSchema,
   threshold: z.number(),
   weight: z.number(),
-  overThreshold: z.number(),
+  overThreshold: ReadingSchema,
   criticLayers: z.number(),
   fade: z.number(),
   replayed: z.boolean(),
@@ -157,7 +163,9 @@ export const BatchFileStatusSchema = z.object({
   progress: z.number(),
   durationS: z.number().optional(),
   computeS: z.number().optional(),
-  error: z.string().optional()
+  error: z.string().optional(),
+  /** The written file, relative to the output folder. */
+  output: z.string().optional()
 })
 export type BatchFileStatus = z.infer<typeof BatchFileStatusSchema>
 
@@ -167,7 +175,13 @@ export const EnhanceResultSchema = z.object({
   durationS: z.number(),
   sampleRate: z.number(),
   channels: z.number(),
-  computeS: z.number()
+  computeS: z.number(),
+  /** Gain applied to the processed signal (loudness matching, clipping protection), dB. */
+  gainDb: ReadingSchema.optional(),
+  /** Integrated loudness, LUFS; null for silence. */
+  inputLufs: ReadingSchema.optional(),
+  outputLufs: ReadingSchema.optional(),
+  format: WavFormatSchema.optional()
 })
 export type EnhanceResult = z.infer<typeof EnhanceResultSchema>
 
@@ -182,7 +196,14 @@ export const JobResultSchema = z.discriminatedUnion('kind', [
     cancelled: z.boolean(),
     reportPaths: z.array(z.string())
   }),
-  z.object({ kind: z.literal('train'), steps: z.number(), out: z.string(), modelDir: z.string() })
+  z.object({
+    kind: z.literal('train'),
+    steps: z.number(),
+    out: z.string(),
+    modelDir: z.string(),
+    /** True when the run was stopped before its configured steps (the model is exported all the same). */
+    stopped: z.boolean()
+  })
 ])
 export type JobResult = z.infer<typeof JobResultSchema>
 
