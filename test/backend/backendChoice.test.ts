@@ -106,7 +106,7 @@ describe('backend choice', () => {
   })
 
   it('`dulcet info` prints the reason and the fix', async () => {
-    const env = { ...process.env, DULCET_NATIVE_MODULE_PATHS: join(tmp, 'broken-gpu') }
+    const env: NodeJS.ProcessEnv = { ...process.env, DULCET_NATIVE_MODULE_PATHS: join(tmp, 'broken-gpu') }
     delete env.DULCET_BACKEND
     const { stdout } = await run(process.execPath, [join(repo, 'bin', 'dulcet.mjs'), 'info'], { cwd: repo, env })
     expect(stdout).toMatch(/^backend: wasm \(tfjs 'wasm'\)/m)
