@@ -53,12 +53,22 @@ export async function* decodeCompressed(path: string, container: Exclude<AudioCo
   }
 }
 
-/** Reads FLAC STREAMINFO bits per sample (the file is known to start with 'fLaC' or an ID3 tag before it). */
-export function flacBitDepth(head: Buffer): number | null {
+/** FLAC STREAMINFO: bits per sample and total frames (0 = unknown). The head starts at 'fLaC' or an ID3 tag before it. */
+export function flacStreamInfo(head: Buffer): { bitDepth: number; totalFrames: number } | null {
   const at = head.indexOf('fLaC', 0, 'latin1')
   if (at < 0 || head.length < at + 8 + 18) return null
   const si = at + 8
-  // STREAMINFO: ... sample rate (20 bits), channels-1 (3), bits-1 (5) starting at byte 10
-  const bits = (((head[si + 12] & 0x01) << 4) | (head[si + 13] >> 4)) + 1
-  return bits
+  // STREAMINFO from byte 10: sample rate (20 bits), channels-1 (3), bits-1 (5), total samples (36)
+  const bitDepth = (((head[si + 12] & 0x01) << 4) | (head[si + 13] >> 4)) + 1
+  const totalFrames = (head[si + 13] & 0x0f) * 2 ** 32 + head.readUInt32BE(si + 14)
+  return { bitDepth, totalFrames }
+}
+
+/** Problem text for a compressed file that decoded to fewer frames than it declares, or to none. */
+export function decodedLengthProblem(container: Exclude<AudioContainer, 'wav'>, frames: number, declared: number, rate: number): string | null {
+  if (frames === 0) return `no audio could be decoded from this ${NAMES[container]} file: it is damaged or holds no samples`
+  if (declared > 0 && frames < declared) {
+    return `the file is truncated: its header promises ${(declared / rate).toFixed(2)} s of audio but only ${(frames / rate).toFixed(2)} s could be decoded`
+  }
+  return null
 }

@@ -1,7 +1,7 @@
 /** probeAudio / readAudio / readAudioBlocks: one entry point for every supported format. */
 import { open, type FileHandle } from 'node:fs/promises'
 import { AudioFileError } from '../errors.ts'
-import { decodeCompressed, flacBitDepth } from './compressedRead.ts'
+import { decodeCompressed, decodedLengthProblem, flacStreamInfo } from './compressedRead.ts'
 import { sniffContainer } from './detect.ts'
 import { parseWavHeader, type WavLayout } from './wavHeader.ts'
 import { readWavFrames } from './wavRead.ts'
@@ -58,13 +58,22 @@ function wavInfo(path: string, w: WavLayout): AudioFileInfo {
   }
 }
 
-async function compressedInfo(path: string, fh: FileHandle, container: Exclude<AudioContainer, 'wav'>): Promise<AudioFileInfo> {
-  let bitDepth: number | null = null
-  if (container === 'flac') {
-    const head = Buffer.alloc(8192)
-    const { bytesRead } = await fh.read(head, 0, head.length, 0)
-    bitDepth = flacBitDepth(head.subarray(0, bytesRead))
-  }
+type Compressed = Exclude<AudioContainer, 'wav'>
+
+async function declaredLength(fh: FileHandle, container: Compressed): Promise<{ bitDepth: number | null; totalFrames: number }> {
+  if (container !== 'flac') return { bitDepth: null, totalFrames: 0 }
+  const head = Buffer.alloc(8192)
+  const { bytesRead } = await fh.read(head, 0, head.length, 0)
+  return flacStreamInfo(head.subarray(0, bytesRead)) ?? { bitDepth: null, totalFrames: 0 }
+}
+
+function checkLength(path: string, container: Compressed, frames: number, declared: number, rate: number): void {
+  const problem = decodedLengthProblem(container, frames, declared, rate)
+  if (problem) throw new AudioFileError(path, problem)
+}
+
+async function compressedInfo(path: string, fh: FileHandle, container: Compressed): Promise<AudioFileInfo> {
+  const { bitDepth, totalFrames } = await declaredLength(fh, container)
   let frames = 0
   let sampleRate = 0
   let channelCount = 0
@@ -73,7 +82,7 @@ async function compressedInfo(path: string, fh: FileHandle, container: Exclude<A
     channelCount = chunk.channels.length
     frames += chunk.channels[0].length
   }
-  if (frames === 0) throw new AudioFileError(path, NO_SAMPLES)
+  checkLength(path, container, frames, totalFrames, sampleRate)
   const sampleFormat = container === 'flac' ? 'int' : 'compressed'
   return { path, container, sampleRate, channelCount, frames, bitDepth, sampleFormat, wavFormat: matchingWavFormat(sampleFormat, bitDepth) }
 }
@@ -86,7 +95,7 @@ export async function probeAudio(path: string): Promise<AudioFileInfo> {
       if (o.wav.frames === 0) throw new AudioFileError(path, NO_SAMPLES)
       return wavInfo(path, o.wav)
     }
-    return await compressedInfo(path, o.fh, o.container as Exclude<AudioContainer, 'wav'>)
+    return await compressedInfo(path, o.fh, o.container as Compressed)
   } finally {
     await o.fh.close()
   }
@@ -117,7 +126,8 @@ export async function readAudio(path: string): Promise<AudioData & { info: Audio
       }
       return { sampleRate: w.sampleRate, channels, info: wavInfo(path, w) }
     }
-    const container = o.container as Exclude<AudioContainer, 'wav'>
+    const container = o.container as Compressed
+    const { bitDepth, totalFrames } = await declaredLength(o.fh, container)
     const parts: Float32Array[][] = []
     let frames = 0
     let sampleRate = 0
@@ -126,14 +136,8 @@ export async function readAudio(path: string): Promise<AudioData & { info: Audio
       frames += chunk.channels[0].length
       sampleRate = chunk.sampleRate
     }
-    if (frames === 0) throw new AudioFileError(path, NO_SAMPLES)
+    checkLength(path, container, frames, totalFrames, sampleRate)
     const channelCount = parts[0].length
-    let bitDepth: number | null = null
-    if (container === 'flac') {
-      const head = Buffer.alloc(8192)
-      const { bytesRead } = await o.fh.read(head, 0, head.length, 0)
-      bitDepth = flacBitDepth(head.subarray(0, bytesRead))
-    }
     const sampleFormat = container === 'flac' ? 'int' : 'compressed'
     const info: AudioFileInfo = {
       path,
@@ -171,10 +175,14 @@ export async function* readAudioBlocks(path: string, frames: number): AsyncGener
       }
       return
     }
+    const container = o.container as Compressed
+    const { totalFrames } = await declaredLength(o.fh, container)
     let block: Float32Array[] = []
     let fill = 0
     let total = 0
-    for await (const chunk of decodeCompressed(path, o.container as Exclude<AudioContainer, 'wav'>)) {
+    let rate = 0
+    for await (const chunk of decodeCompressed(path, container)) {
+      rate = chunk.sampleRate
       const n = chunk.channels[0].length
       if (block.length === 0) block = chunk.channels.map(() => new Float32Array(frames))
       for (let off = 0; off < n; ) {
@@ -190,7 +198,7 @@ export async function* readAudioBlocks(path: string, frames: number): AsyncGener
       }
       total += n
     }
-    if (total === 0) throw new AudioFileError(path, NO_SAMPLES)
+    checkLength(path, container, total, totalFrames, rate)
     if (fill > 0) yield block.map((ch) => ch.slice(0, fill))
   } finally {
     await o.fh.close()
