@@ -9,9 +9,9 @@ export default defineConfig({
       sourcemap: false,
       rollupOptions: {
         input: {
-          index: resolve('src/main/index.ts')
+          index: resolve('src/main/index.ts'),
           // jobWorker: resolve('src/jobhost/jobWorker.ts'), added with the JobHost
-          // batchWorker: resolve('src/engine/enhance/batchWorker.ts'), added with batch enhancement
+          batchWorker: resolve('src/engine/enhance/batchWorker.ts')
         }
       }
     }

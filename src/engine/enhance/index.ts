@@ -1,0 +1,6 @@
+export type { BatchFileStatus, BatchHooks, BatchOptions, BatchProgress, BatchResult, EnhanceHooks, EnhanceOptions, EnhanceResult } from './types.ts'
+export { enhanceFile, enhanceWithModel, checkEnhanceOptions } from './enhancer.ts'
+export { runBatch, defaultJobs } from './batch.ts'
+export { parseShard, shardFiles, outputNames } from './batchPlan.ts'
+export { reportPaths } from './batchReport.ts'
+export { openModel } from './modelRunner.ts'
