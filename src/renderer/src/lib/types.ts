@@ -1,0 +1,2 @@
+export type PickKind = 'file' | 'folder' | 'save'
+export type FrequencyScale = 'logarithmic' | 'mel' | 'linear'
