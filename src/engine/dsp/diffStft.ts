@@ -1,0 +1,74 @@
+/**
+ * A differentiable STFT for losses and critics (tfjs' stft/rfft have no gradients).
+ *
+ * Frames: the signal is zero-padded by nFft/2 on both sides ("center"), frame f covers padded samples
+ * [f*hop, f*hop + nFft); frames = floor(T / hop) + 1. Window: periodic Hann w[n] = 0.5 - 0.5 cos(2 pi n / nFft).
+ *   re[f, k] =  sum_n x[n] w[n] cos(2 pi k n / nFft) / sum(w)
+ *   im[f, k] = -sum_n x[n] w[n] sin(2 pi k n / nFft) / sum(w)        k = 0 .. nFft/2
+ * (so a unit-amplitude sinusoid on a bin centre has magnitude 0.5). It runs as one strided conv1d with fixed
+ * window*cos and window*sin kernels; the magnitude is sqrt(re^2 + im^2 + eps), differentiable everywhere.
+ */
+import * as tf from '@tensorflow/tfjs'
+
+export const MAGNITUDE_EPS = 1e-12
+
+const kernels = new Map<number, tf.Tensor3D>()
+
+/** The [nFft, 1, 2 * bins] kernel: first `bins` outputs are re, the rest im. Cached per nFft (kept alive). */
+export function stftKernel(nFft: number): tf.Tensor3D {
+  const cached = kernels.get(nFft)
+  if (cached && !cached.isDisposed) return cached
+  const bins = nFft / 2 + 1
+  const data = new Float32Array(nFft * 2 * bins)
+  const w = new Float64Array(nFft)
+  let wsum = 0
+  for (let n = 0; n < nFft; n++) {
+    w[n] = 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / nFft)
+    wsum += w[n]
+  }
+  for (let n = 0; n < nFft; n++) {
+    for (let k = 0; k < bins; k++) {
+      const phase = (2 * Math.PI * ((k * n) % nFft)) / nFft
+      data[n * 2 * bins + k] = (w[n] * Math.cos(phase)) / wsum
+      data[n * 2 * bins + bins + k] = (-w[n] * Math.sin(phase)) / wsum
+    }
+  }
+  const t = tf.keep(tf.tensor3d(data, [nFft, 1, 2 * bins]))
+  kernels.set(nFft, t)
+  return t
+}
+
+export function stftFrames(length: number, hop: number): number {
+  return Math.floor(length / hop) + 1
+}
+
+/** x [B, T, 1] -> { re, im } each [B, frames, nFft/2 + 1]. */
+export function diffStft(x: tf.Tensor3D, nFft: number, hop: number): { re: tf.Tensor3D; im: tf.Tensor3D } {
+  const kernel = stftKernel(nFft)
+  return tf.tidy(() => {
+    const padded = tf.pad(x, [
+      [0, 0],
+      [nFft / 2, nFft / 2],
+      [0, 0]
+    ]) as tf.Tensor3D
+    const y = tf.conv1d(padded, kernel, hop, 'valid') as tf.Tensor3D
+    const [b, frames] = y.shape
+    const bins = nFft / 2 + 1
+    const re = tf.slice(y, [0, 0, 0], [b, frames, bins])
+    const im = tf.slice(y, [0, 0, bins], [b, frames, bins])
+    return { re, im }
+  })
+}
+
+/** |STFT(x)|: [B, frames, nFft/2 + 1], sqrt(re^2 + im^2 + eps). */
+export function diffStftMagnitude(x: tf.Tensor3D, nFft: number, hop: number, eps = MAGNITUDE_EPS): tf.Tensor3D {
+  return tf.tidy(() => {
+    const { re, im } = diffStft(x, nFft, hop)
+    return tf.sqrt(tf.add(tf.add(tf.square(re), tf.square(im)), eps))
+  })
+}
+
+/** log(|STFT(x)| + floor): [B, frames, bins]. */
+export function diffLogMagnitude(x: tf.Tensor3D, nFft: number, hop: number, floor: number): tf.Tensor3D {
+  return tf.tidy(() => tf.log(tf.add(diffStftMagnitude(x, nFft, hop), floor)))
+}
