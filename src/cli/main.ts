@@ -1,10 +1,14 @@
 import { Command } from 'commander'
 import { registerInfo } from './commands/info.ts'
+import { registerEnhance } from './commands/enhance.ts'
+import { registerBatch } from './commands/batch.ts'
 
 // Each command lives in ./commands/<name>.ts and registers itself here.
 const program = new Command()
 program.name('dulcet').description('Makes synthetic speech sound real.').version('0.1.0')
 registerInfo(program)
+registerEnhance(program)
+registerBatch(program)
 
 try {
   await program.parseAsync(process.argv)
