@@ -54,13 +54,13 @@ export const COMMANDS = {
     params: z.object({ jobId: z.string().min(1).optional() }).strict(),
     result: z.object({ threshold: z.number(), source: z.enum(['job', 'default']) })
   },
-  setDefaultThreshold: { params: z.object({ threshold: z.number().positive().max(10) }).strict(), result: SettingsSchema },
+  setDefaultThreshold: { params: z.object({ threshold: z.number().min(0).max(10) }).strict(), result: SettingsSchema },
   /** Changes the threshold (and optionally the reconstruction weight) of a running training at its next step. */
   setJobThreshold: {
     params: z
       .object({
         jobId: z.string().min(1),
-        threshold: z.number().positive().max(10),
+        threshold: z.number().min(0).max(10),
         weight: z.number().min(0).optional()
       })
       .strict(),

@@ -75,7 +75,7 @@ export const TrainParamsSchema = z.object({
   /** Enhancer model folder to start the generator from. */
   init: path.optional(),
   /** Default: the config's threshold if it sets one, else the settings' default threshold. */
-  deviationThreshold: z.number().positive().optional()
+  deviationThreshold: z.number().min(0).optional()
 })
 export type TrainParams = z.infer<typeof TrainParamsSchema>
 
@@ -236,7 +236,7 @@ export const OutputFormatSchema = z.enum(['input', 'pcm16', 'pcm24', 'float32'])
 
 export const SettingsSchema = z.object({
   /** Default reconstruction deviation threshold (tau) for new training runs. */
-  deviationThreshold: z.number().positive().max(10),
+  deviationThreshold: z.number().min(0).max(10),
   /** Default output format of enhancement; 'input' keeps the input's own format. */
   outputFormat: OutputFormatSchema,
   /** The enhancer model used by default; null = the bundled default model. */

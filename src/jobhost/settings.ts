@@ -1,0 +1,68 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '../protocol/schemas.ts'
+
+/**
+ * Where settings live when Electron's app.getPath('userData') is not at hand (the web host):
+ * the same folder Electron uses for an app named "Dulcet".
+ */
+export function defaultSettingsFile(): string {
+  const home = homedir()
+  const base =
+    process.platform === 'win32'
+      ? (process.env.APPDATA ?? join(home, 'AppData', 'Roaming'))
+      : process.platform === 'darwin'
+        ? join(home, 'Library', 'Application Support')
+        : (process.env.XDG_CONFIG_HOME ?? join(home, '.config'))
+  return join(base, 'Dulcet', 'settings.json')
+}
+
+/** User settings as one JSON file, written atomically (temp file in the same folder + rename). */
+export class SettingsStore {
+  private current: Settings = { ...DEFAULT_SETTINGS }
+  private writing: Promise<void> = Promise.resolve()
+
+  constructor(readonly file: string) {}
+
+  /** Reads the file; a missing file means defaults, and fields that fail validation fall back to defaults. */
+  async load(): Promise<Settings> {
+    let raw: unknown
+    try {
+      raw = JSON.parse(await readFile(this.file, 'utf8'))
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') console.warn(`dulcet: ${this.file}: unreadable settings, using defaults`)
+      return this.current
+    }
+    const next: Record<string, unknown> = { ...DEFAULT_SETTINGS }
+    if (raw && typeof raw === 'object') {
+      for (const [k, v] of Object.entries(raw)) {
+        const field = SettingsSchema.shape[k as keyof Settings]
+        if (field?.safeParse(v).success) next[k] = v
+        else console.warn(`dulcet: ${this.file}: ignored setting "${k}"`)
+      }
+    }
+    this.current = SettingsSchema.parse(next)
+    return this.current
+  }
+
+  get(): Settings {
+    return { ...this.current }
+  }
+
+  async update(patch: Partial<Settings>): Promise<Settings> {
+    this.current = SettingsSchema.parse({ ...this.current, ...patch })
+    const snapshot = JSON.stringify(this.current, null, 2) + '\n'
+    // Writes run one after another so an older one never lands last.
+    this.writing = this.writing.catch(() => undefined).then(() => this.write(snapshot))
+    await this.writing
+    return this.get()
+  }
+
+  private async write(text: string): Promise<void> {
+    await mkdir(dirname(this.file), { recursive: true })
+    const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`
+    await writeFile(tmp, text, 'utf8')
+    await rename(tmp, this.file)
+  }
+}
