@@ -114,15 +114,14 @@ async function tryNodeCpu(opts: InitOptions): Promise<Explanation | undefined> {
 }
 
 async function tryWasm(dir: string | undefined): Promise<Explanation | undefined> {
+  const folder = dir ?? defaultWasmDir()
+  const fix = `the tfjs wasm binaries in ${folder} are missing or damaged: reinstall Dulcet (from a checkout: \`npm install\`)`
   try {
-    setWasmPaths(dir ?? defaultWasmDir())
-    if (!(await tf.setBackend('wasm'))) return { reason: 'the wasm backend did not initialise' }
+    setWasmPaths(folder)
+    if (!(await tf.setBackend('wasm'))) return { reason: `the wasm backend did not initialise from ${folder}`, fix }
     return undefined
   } catch (e) {
-    return {
-      reason: `the wasm backend failed: ${errorText(e)}`,
-      fix: 'the tfjs-backend-wasm *.wasm files are missing; reinstall Dulcet (or run `npm install` in the repository)'
-    }
+    return { reason: `the wasm backend failed: ${errorText(e)}`, fix }
   }
 }
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { homedir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, join, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /**
@@ -17,10 +17,21 @@ import { fileURLToPath } from 'node:url'
 
 const WASM_MARKER = 'tfjs-backend-wasm-simd.wasm'
 
-/** The folder holding Dulcet's resources (models/, examples/, tfjs-wasm/ in a packaged app). */
+/**
+ * The folder holding Dulcet's resources (models/, examples/, tfjs-wasm/ in a packaged app).
+ * Found without DULCET_RESOURCES too: inside a packaged app this module lives in <resources>/app.asar/out/main/...;
+ * from a checkout (src/engine/, out/main/ or an out/main/chunks/ bundle) the repository's resources/ is used.
+ */
 export function resourcesDir(): string {
   const env = process.env.DULCET_RESOURCES
   if (env && existsSync(env)) return env
+  const here = dirname(fileURLToPath(import.meta.url))
+  const asar = here.lastIndexOf(`${sep}app.asar`)
+  if (asar >= 0) return here.slice(0, asar)
+  for (let dir = here; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'resources'))) return join(dir, 'resources')
+    if (dirname(dir) === dir) break
+  }
   // src/engine/ and out/main/ are both two levels below the repository root.
   return fileURLToPath(new URL('../../resources/', import.meta.url))
 }

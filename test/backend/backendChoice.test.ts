@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { createRequire } from 'node:module'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -39,6 +39,7 @@ async function standInGpuPackage(dir: string): Promise<void> {
 }
 
 const localRequire = createRequire(join(repo, 'package.json'))
+const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']
 function installedHere(pkg: string): boolean {
   try {
     localRequire.resolve(pkg)
@@ -112,5 +113,32 @@ describe('backend choice', () => {
     expect(stdout).toMatch(/^backend: wasm \(tfjs 'wasm'\)/m)
     expect(stdout).toMatch(/not gpu: @tensorflow\/tfjs-node-gpu cannot load: cuDNN 8 is missing/)
     expect(stdout).toMatch(/fix: install cuDNN 8\.1 for CUDA 11\.x/)
+  })
+})
+
+describe('wasm binaries from a packaged app', () => {
+  let resources: string
+  beforeAll(async () => {
+    resources = await mkdtemp(join(tmpdir(), 'dulcet-resources-'))
+    await mkdir(join(resources, 'tfjs-wasm'))
+  })
+  afterAll(async () => {
+    await rm(resources, { recursive: true, force: true })
+  })
+
+  it('loads the wasm backend from <DULCET_RESOURCES>/tfjs-wasm', async () => {
+    const shipped = join(localRequire.resolve('@tensorflow/tfjs-backend-wasm'), '..')
+    for (const f of WASM_FILES) await copyFile(join(shipped, f), join(resources, 'tfjs-wasm', f))
+    const r = await choose({ DULCET_RESOURCES: resources, DULCET_BACKEND: 'wasm' })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.info).toMatchObject({ backend: 'wasm', tfBackend: 'wasm', forced: true })
+  })
+
+  it('uses that folder, not the npm package: damaged binaries there make wasm fail, naming the folder', async () => {
+    for (const f of WASM_FILES) await writeFile(join(resources, 'tfjs-wasm', f), 'not wasm')
+    const r = await choose({ DULCET_RESOURCES: resources, DULCET_BACKEND: 'wasm' })
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain(`the wasm backend did not initialise from ${join(resources, 'tfjs-wasm', '/')}`)
+    expect(r.stderr).toMatch(/reinstall Dulcet/)
   })
 })
