@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { registerInfo } from './commands/info.ts'
 import { registerEnhance } from './commands/enhance.ts'
 import { registerBatch } from './commands/batch.ts'
+import { registerWeb } from './commands/web.ts'
 
 // Each command lives in ./commands/<name>.ts and registers itself here.
 const program = new Command()
@@ -9,6 +10,7 @@ program.name('dulcet').description('Makes synthetic speech sound real.').version
 registerInfo(program)
 registerEnhance(program)
 registerBatch(program)
+registerWeb(program)
 
 try {
   await program.parseAsync(process.argv)
