@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 const repo = resolve(import.meta.dirname, '../..')
 
 interface Report {
+  appDir: string
   sizeMB: { total: number; appAsar: number; asarUnpacked: number; extraResources: number }
   asarFiles: string[]
   unpackedFiles: string[]
@@ -57,6 +58,11 @@ describe('packaged app (offline linux dir build)', () => {
     expect(tfjsDist).toContain('node_modules/@tensorflow/tfjs/dist/tf.node.js')
     expect(tfjsDist.filter((f) => !f.endsWith('.node.js'))).toEqual([])
     expect(report.sizeMB.appAsar).toBeLessThan(60)
+  })
+
+  it('names the Linux executable and desktop entry dulcet', async () => {
+    expect(existsSync(join(repo, report.appDir, 'dulcet'))).toBe(true)
+    expect(report.asarFiles).toContain('package.json')
   })
 
   it('loads every production dependency from the packed asar and runs tfjs on wasm from resources/tfjs-wasm', () => {
