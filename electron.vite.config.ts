@@ -10,7 +10,7 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve('src/main/index.ts'),
-          // jobWorker: resolve('src/jobhost/jobWorker.ts'), added with the JobHost
+          jobWorker: resolve('src/jobhost/jobWorker.ts'),
           batchWorker: resolve('src/engine/enhance/batchWorker.ts')
         }
       }

@@ -1,0 +1,61 @@
+import { join } from 'node:path'
+import { app, BrowserWindow, Menu } from 'electron'
+import { createAppCore, type AppCore } from '../jobhost/core.ts'
+import { nativeDialogs } from './dialogs.ts'
+import { registerIpc } from './ipc.ts'
+import { buildMenu } from './menu.ts'
+import { createMainWindow } from './window.ts'
+
+export interface MainApp {
+  core: AppCore
+  window: BrowserWindow
+  shutdown(): Promise<void>
+}
+
+/**
+ * The Electron main process: one instance, one window, the JobHost behind IPC. Returns null when
+ * another instance already runs (that one gets focus and this one quits).
+ */
+export async function startMain(): Promise<MainApp | null> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit()
+    return null
+  }
+  // Engine workers find models, examples and wasm binaries through DULCET_RESOURCES (src/engine/paths.ts).
+  if (app.isPackaged) process.env.DULCET_RESOURCES = process.resourcesPath
+  await app.whenReady()
+
+  const core = await createAppCore({
+    host: 'electron',
+    settingsFile: join(app.getPath('userData'), 'settings.json'),
+    dialogs: nativeDialogs()
+  })
+  const unregister = registerIpc(core)
+  Menu.setApplicationMenu(buildMenu((action) => core.jobs.emit({ type: 'menu', action })))
+  let window = createMainWindow()
+
+  app.on('second-instance', () => {
+    if (window.isDestroyed()) return
+    if (window.isMinimized()) window.restore()
+    window.focus()
+  })
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) window = createMainWindow()
+  })
+
+  let done: Promise<void> | undefined
+  const shutdown = (): Promise<void> =>
+    (done ??= (async () => {
+      unregister()
+      await core.dispose()
+    })())
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+  app.on('will-quit', (event) => {
+    if (done) return
+    event.preventDefault()
+    void shutdown().finally(() => app.quit())
+  })
+  return { core, get window() { return window }, shutdown }
+}
