@@ -3,6 +3,7 @@ import { registerInfo } from './commands/info.ts'
 import { registerEnhance } from './commands/enhance.ts'
 import { registerBatch } from './commands/batch.ts'
 import { registerWeb } from './commands/web.ts'
+import { registerTrain } from './commands/train.ts'
 
 // Each command lives in ./commands/<name>.ts and registers itself here.
 const program = new Command()
@@ -11,6 +12,7 @@ registerInfo(program)
 registerEnhance(program)
 registerBatch(program)
 registerWeb(program)
+registerTrain(program)
 
 try {
   await program.parseAsync(process.argv)

@@ -12,14 +12,12 @@ export const DiagnosticsConfigSchema = z.object({
   window: z.number().int().min(2).max(100000).default(50),
   warmupSteps: z.number().int().min(0).default(50),
   cooldownSteps: z.number().int().min(1).default(500),
-  vanishingGradNorm: z.number().min(0).default(1e-6),
-  vanishingLayerRatio: z.number().min(0).max(1).default(1e-4),
-  collapseSeparation: z.number().min(0).default(0.02),
+  vanishingGradNorm: z.number().min(0).default(1e-3),
+  collapseSeparation: z.number().min(0).default(0.3),
   divergenceGrowth: z.number().gt(1).default(10),
   divergenceNorm: z.number().positive().default(1e5),
   plateauMinCriticLayers: z.number().int().min(1).default(16),
-  plateauGradDrop: z.number().gt(0).max(1).default(0.25),
-  plateauGapChange: z.number().min(0).default(0.1),
+  plateauGapChange: z.number().min(0).default(0.5),
   nonFiniteLrFactor: z.number().gt(0).lt(1).default(0.5),
   maxRollbacks: z.number().int().min(0).default(6)
 }) satisfies z.ZodType<DiagnosticsConfig, unknown>

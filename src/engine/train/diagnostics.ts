@@ -38,21 +38,17 @@ export interface DiagnosticsConfig {
   warmupSteps: number
   /** Steps a detector stays quiet after it fired. */
   cooldownSteps: number
-  /** Generator gradient (L2 over all layers) below this is "vanished". */
+  /** Generator gradient (L2 over all layers, median over a window) below this is "vanished". */
   vanishingGradNorm: number
-  /** First-layer / largest-layer generator gradient ratio below this: the signal does not reach the input. */
-  vanishingLayerRatio: number
-  /** |mean gap| / spread of the critic scores below this: the critic does not tell real from fake. */
+  /** Mean gap / its step-to-step spread below this: the critic does not tell real from fake. */
   collapseSeparation: number
-  /** A weight norm growing by more than this factor within one window is divergence. */
+  /** A weight norm growing by more than this factor since the run (or the last rollback) started is divergence. */
   divergenceGrowth: number
   /** A total weight norm above this is divergence whatever its growth. */
   divergenceNorm: number
   /** Deep plateau is only looked for when the critic has at least this many layers. */
   plateauMinCriticLayers: number
-  /** Generator gradient falling to below this fraction of its earlier level... */
-  plateauGradDrop: number
-  /** ...while the gap moved less than this fraction of its own scale: deep plateau. */
+  /** Deep critic whose gap is not separated and improved by less than this many spreads over two windows: deep plateau. */
   plateauGapChange: number
   /** Learning-rate factor applied after a non-finite step (rollback). */
   nonFiniteLrFactor: number
@@ -118,6 +114,8 @@ export interface GanSettingsForAdvice {
 export class Diagnostics {
   private history: DiagnosedStep[] = []
   private lastFired = new Map<Detector, number>()
+  /** The first step seen since the start or the last rollback: weight growth is measured from it. */
+  private baseline: DiagnosedStep | undefined
 
   constructor(
     private readonly cfg: DiagnosticsConfig,
@@ -127,6 +125,7 @@ export class Diagnostics {
   /** Forget the history (after a rollback the steps seen since the checkpoint no longer happened). */
   reset(): void {
     this.history = []
+    this.baseline = undefined
   }
 
   /** Feeds one step; returns the events that fire on it. Non-finite steps are reported and not kept. */
@@ -142,6 +141,7 @@ export class Diagnostics {
       return [this.toEvent(s.step, f)]
     }
     this.history.push(s)
+    this.baseline ??= s
     const keep = 2 * this.cfg.window
     if (this.history.length > keep) this.history.splice(0, this.history.length - keep)
     if (this.history.length < this.cfg.window || s.step < this.cfg.warmupSteps) return []
@@ -167,49 +167,51 @@ export class Diagnostics {
   private vanishing(): Finding | undefined {
     const w = this.recent()
     const total = median(w.map((s) => l2(s.gradNormG)))
-    const ratios = w.map((s) => {
-      const vals = Object.values(s.gradNormG)
-      const top = Math.max(...vals)
-      return top > 0 ? vals[0] / top : 0
-    })
-    const ratio = median(ratios)
-    const critic = this.gan.loss === 'bce' ? 'the BCE critic is saturated' : 'the critic gives a flat signal'
-    if (total < this.cfg.vanishingGradNorm) {
-      return {
-        detector: 'vanishing-gradients',
-        severity: 'warning',
-        message: `The generator's gradients have vanished (median norm ${total.toExponential(2)} over the last ${w.length} steps): ${critic}, so the generator has stopped learning.`,
-        advice: `Weaken the critic: lower lrD (now ${this.gan.lrD}) or criticSteps${this.gan.loss === 'bce' ? ', or switch the loss to wasserstein' : ''}; raise lrG (now ${this.gan.lrG}).`
-      }
+    if (total >= this.cfg.vanishingGradNorm) return undefined
+    const clip = this.gan.weightClip !== null ? `, or raise weightClip (now ${this.gan.weightClip}; clipping a critic's weights shrinks its gradients)` : ''
+    return {
+      detector: 'vanishing-gradients',
+      severity: 'warning',
+      message: `The generator's gradients have vanished (median norm ${total.toExponential(2)} over the last ${w.length} steps, below ${this.cfg.vanishingGradNorm}): the critic gives it no usable signal, so it has stopped learning.`,
+      advice: `Give the critic a usable slope: use spectral norm instead of weight clipping${clip}; lower lrD (now ${this.gan.lrD}) or criticSteps if the critic overpowers the generator; raise the reconstruction weight so the generator still gets a signal.`
     }
-    if (Object.keys(w[0].gradNormG).length > 2 && ratio < this.cfg.vanishingLayerRatio) {
-      return {
-        detector: 'vanishing-gradients',
-        severity: 'warning',
-        message: `The gradient reaching the generator's first layer is ${ratio.toExponential(2)} of its largest layer's: the early layers are not learning.`,
-        advice: 'Use fewer generator layers or a smaller dilation growth, or raise lrG; check that the generator is residual.'
-      }
-    }
-    return undefined
+  }
+
+  /** Mean gap over its step-to-step spread: how reliably the critic scores real above generated. */
+  private separation(w: DiagnosedStep[]): { mean: number; sep: number } {
+    const gaps = w.map((s) => s.gap)
+    const m = mean(gaps)
+    const sd = std(gaps)
+    return { mean: m, sep: sd > 0 ? m / sd : m > 0 ? Infinity : 0 }
+  }
+
+  private isDeep(): boolean {
+    return this.history[this.history.length - 1].criticLayers >= this.cfg.plateauMinCriticLayers
   }
 
   private collapse(): Finding | undefined {
     const w = this.recent()
-    const gaps = w.map((s) => s.gap)
-    const spread = std([...w.map((s) => s.dReal), ...w.map((s) => s.dFake)]) + mean(w.map((s) => Math.abs(s.dReal) + Math.abs(s.dFake))) * 1e-3
-    const separation = spread > 0 ? Math.abs(mean(gaps)) / spread : 0
-    if (separation >= this.cfg.collapseSeparation && spread > 1e-9) return undefined
+    const { mean: gap, sep } = this.separation(w)
+    const lossD = mean(w.map((s) => s.lossD))
+    // the critic loss a critic that cannot tell real from fake gets: BCE ln 4 (p = 0.5 everywhere), hinge 2 (scores 0)
+    const chance = this.gan.loss === 'bce' ? Math.log(4) : this.gan.loss === 'hinge' ? 2 : undefined
+    const worseThanChance = chance !== undefined && lossD > chance * 1.02
+    const flat = sep < this.cfg.collapseSeparation && !this.isDeep()
+    if (!worseThanChance && !flat) return undefined
+    const what = worseThanChance
+      ? `its ${this.gan.loss.toUpperCase()} loss (${lossD.toFixed(3)}) is worse than a coin toss (${chance?.toFixed(3)})`
+      : `the mean score gap is ${gap.toPrecision(3)}, only ${sep.toFixed(2)} of its step-to-step spread`
     return {
       detector: 'critic-collapse',
       severity: 'warning',
-      message: `The critic no longer separates real from generated audio (mean score gap ${mean(gaps).toExponential(2)}, ${separation.toFixed(3)} of the score spread over ${w.length} steps): the generator gets no useful signal.`,
-      advice: `Lower lrD (now ${this.gan.lrD})${this.gan.spectralNorm ? '' : ', enable spectral norm'}, make the critic wider, or check that the synthetic and real folders really differ.`
+      message: `Critic collapse: over the last ${w.length} steps the critic has not separated real from generated audio (${what}), so the generator gets no useful signal.`,
+      advice: `Lower lrD (now ${this.gan.lrD}) if the critic oscillates${this.gan.spectralNorm ? '' : ', enable spectral norm'}; make the critic wider or give it more STFT resolutions if it is too weak; check that the synthetic and real folders really differ.`
     }
   }
 
   private divergence(): Finding | undefined {
     const h = this.history
-    const first = h[Math.max(0, h.length - this.cfg.window)]
+    const first = this.baseline ?? h[0]
     const last = h[h.length - 1]
     for (const [net, key] of [
       ['critic', 'weightNormD'],
@@ -226,8 +228,8 @@ export class Diagnostics {
         return {
           detector: 'weight-divergence',
           severity: 'error',
-          message: `The ${net}'s weights are diverging: their norm went from ${a.toPrecision(3)} to ${b.toPrecision(3)} within ${last.step - first.step} steps.`,
-          advice: `${reg}Lower ${net === 'critic' ? 'lrD' : 'lrG'} (now ${net === 'critic' ? this.gan.lrD : this.gan.lrG}) or add L2 weight decay.`
+          message: `The ${net}'s weights are diverging: their norm grew from ${a.toPrecision(3)} to ${b.toPrecision(3)} (x${growth.toFixed(1)}) between steps ${first.step} and ${last.step}; critic scores are now ${last.dReal.toPrecision(3)} (real) and ${last.dFake.toPrecision(3)} (generated).`,
+          advice: `${reg}Lower ${net === 'critic' ? 'lrD' : 'lrG'} (now ${net === 'critic' ? this.gan.lrD : this.gan.lrG}) or add L2 weight decay (regularization.${net === 'critic' ? 'l2D' : 'l2G'}).`
         }
       }
     }
@@ -237,16 +239,16 @@ export class Diagnostics {
   private plateau(): Finding | undefined {
     const h = this.history
     const n = this.cfg.window
-    if (h.length < 2 * n || h[h.length - 1].criticLayers < this.cfg.plateauMinCriticLayers) return undefined
-    const before = h.slice(0, n)
-    const after = h.slice(n)
+    if (h.length < 2 * n || !this.isDeep()) return undefined
+    const before = h.slice(-2 * n, -n)
+    const after = h.slice(-n)
+    const a = this.separation(before)
+    const b = this.separation(after)
+    const spread = std(h.slice(-2 * n).map((s) => s.gap))
+    const improvement = spread > 0 ? (b.mean - a.mean) / spread : 0
+    if (b.sep >= this.cfg.collapseSeparation || improvement >= this.cfg.plateauGapChange) return undefined
     const gBefore = mean(before.map((s) => l2(s.gradNormG)))
     const gAfter = mean(after.map((s) => l2(s.gradNormG)))
-    const gapBefore = mean(before.map((s) => s.gap))
-    const gapAfter = mean(after.map((s) => s.gap))
-    const scale = Math.max(Math.abs(gapBefore), Math.abs(gapAfter), std(h.map((s) => s.gap)), 1e-12)
-    const gapMoved = Math.abs(gapAfter - gapBefore) / scale
-    if (gBefore <= 0 || gAfter / gBefore >= this.cfg.plateauGradDrop || gapMoved >= this.cfg.plateauGapChange) return undefined
     const tips: string[] = []
     if (!this.gan.incrementalCritic) tips.push('enable incremental critic layer training (layers added on a schedule with fade-in)')
     if (!this.gan.farganReplay) tips.push('enable FARGAN replay (the best-scored generated sample joins the next real batch; the replay technique, not the FARGAN vocoder)')
@@ -254,7 +256,10 @@ export class Diagnostics {
     return {
       detector: 'deep-plateau',
       severity: 'warning',
-      message: `Deep plateau: the generator's gradient through the ${h[h.length - 1].criticLayers}-layer critic fell to ${((100 * gAfter) / gBefore).toFixed(1)}% of its level ${n} steps earlier while the score gap stayed flat (moved ${(100 * gapMoved).toFixed(1)}%).`,
+      message:
+        `Deep plateau: over ${2 * n} steps the ${h[h.length - 1].criticLayers}-layer critic has not learned to separate real from generated audio ` +
+        `(score gap ${a.mean.toPrecision(3)} then ${b.mean.toPrecision(3)}, spread ${spread.toPrecision(3)}), so the generator's gradient ` +
+        `(norm ${gBefore.toPrecision(3)} then ${gAfter.toPrecision(3)}) carries no consistent signal through the deep critic.`,
       advice: `${tips.join('; ')}; or use a shallower critic.`
     }
   }

@@ -1,0 +1,5 @@
+export { train } from './trainer.ts'
+export { TRAIN_PRESETS, TrainConfigSchema, parseTrainConfig, defaultTrainConfig, withPreset, isPresetName, type TrainConfig, type PresetName } from './config.ts'
+export { listCheckpoints, exportCheckpoint, type CheckpointInfo } from './checkpoint.ts'
+export { readJsonl } from './runLog.ts'
+export type { TrainControl, TrainEvent, TrainHooks, TrainOptions, TrainResult, LoggedStep, DiagnosticEvent, Detector } from './types.ts'
