@@ -40,12 +40,27 @@ export function melFilterbank(sampleRate: number, nFft: number, nMels: number, f
   })
 }
 
+// the non-zero span of each triangle, found once per filterbank
+const spans = new WeakMap<Float32Array[], Array<[number, number]>>()
+
 export function applyFilterbank(fb: Float32Array[], spectrum: Float32Array): Float32Array {
+  let span = spans.get(fb)
+  if (!span) {
+    span = fb.map((row) => {
+      let lo = 0
+      while (lo < row.length && row[lo] === 0) lo++
+      let hi = row.length
+      while (hi > lo && row[hi - 1] === 0) hi--
+      return [lo, hi] as [number, number]
+    })
+    spans.set(fb, span)
+  }
   const out = new Float32Array(fb.length)
   for (let m = 0; m < fb.length; m++) {
     const row = fb[m]
+    const [lo, hi] = span[m]
     let s = 0
-    for (let k = 0; k < row.length; k++) if (row[k] !== 0) s += row[k] * spectrum[k]
+    for (let k = lo; k < hi; k++) s += row[k] * spectrum[k]
     out[m] = s
   }
   return out

@@ -132,7 +132,7 @@ export function magnitude(spec: Spectrogram): Float32Array[] {
   return spec.re.map((r, t) => {
     const im = spec.im[t]
     const m = new Float32Array(r.length)
-    for (let k = 0; k < r.length; k++) m[k] = Math.hypot(r[k], im[k])
+    for (let k = 0; k < r.length; k++) m[k] = Math.sqrt(r[k] * r[k] + im[k] * im[k])
     return m
   })
 }
