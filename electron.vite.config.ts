@@ -12,7 +12,9 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           jobWorker: resolve('src/jobhost/jobWorker.ts'),
           batchWorker: resolve('src/engine/enhance/batchWorker.ts')
-        }
+        },
+        // Shared chunks beside the entries: workerUrl.ts and paths.ts resolve files relative to their own module.
+        output: { chunkFileNames: '[name]-[hash].js' }
       }
     }
   },
