@@ -1,5 +1,6 @@
 import { Command } from 'commander'
 import { registerInfo } from './commands/info.ts'
+import { registerEval } from './commands/eval.ts'
 import { registerEnhance } from './commands/enhance.ts'
 import { registerBatch } from './commands/batch.ts'
 import { registerWeb } from './commands/web.ts'
@@ -9,6 +10,7 @@ import { registerTrain } from './commands/train.ts'
 const program = new Command()
 program.name('dulcet').description('Makes synthetic speech sound real.').version('0.1.0')
 registerInfo(program)
+registerEval(program)
 registerEnhance(program)
 registerBatch(program)
 registerWeb(program)
