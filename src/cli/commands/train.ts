@@ -3,9 +3,9 @@ import { InvalidArgumentError, type Command } from 'commander'
 import cliProgress from 'cli-progress'
 import { initBackend } from '../../engine/backend.ts'
 import { ConfigError } from '../../engine/errors.ts'
-import { isPresetName, TRAIN_PRESETS, withPreset } from '../../engine/train/config.ts'
+import { isPresetName, parseTrainConfig, TRAIN_PRESETS, withPreset } from '../../engine/train/config.ts'
 import { train } from '../../engine/train/trainer.ts'
-import type { TrainEvent } from '../../engine/train/types.ts'
+import type { LoggedStep, TrainEvent } from '../../engine/train/types.ts'
 
 interface TrainCliOptions {
   synthetic: string
@@ -59,6 +59,50 @@ function describeEvent(e: TrainEvent): string {
   }
 }
 
+/** A cli-progress bar on a terminal; plain lines (about 20 per run) when the output is a pipe or a file. */
+class ProgressView {
+  private readonly tty = Boolean(process.stderr.isTTY)
+  private multi: cliProgress.MultiBar | undefined
+  private bar: cliProgress.SingleBar | undefined
+  private total = 0
+  private last = 0
+  private rate = 0
+
+  start(total: number, startStep: number): void {
+    this.total = total
+    this.last = performance.now()
+    if (!this.tty) return
+    this.multi = new cliProgress.MultiBar(
+      { format: 'step {value}/{total} [{bar}] D {lossD} G {lossG} gap {gap} | {rate} steps/s', hideCursor: true, clearOnComplete: false },
+      cliProgress.Presets.shades_classic
+    )
+    this.bar = this.multi.create(total, startStep, { lossD: '-', lossG: '-', gap: '-', rate: '-' })
+  }
+
+  step(s: LoggedStep): void {
+    const now = performance.now()
+    const r = 1000 / Math.max(1e-3, now - this.last)
+    this.rate = this.rate === 0 ? r : 0.9 * this.rate + 0.1 * r
+    this.last = now
+    const p = { lossD: s.lossD.toFixed(3), lossG: s.lossG.toFixed(3), gap: s.gap.toFixed(3), rate: this.rate.toFixed(2) }
+    if (this.bar) this.bar.update(s.step, p)
+    else if (s.step % Math.max(1, Math.round(this.total / 20)) === 0 || s.step === this.total) {
+      console.log(`step ${s.step}/${this.total}  D ${p.lossD}  G ${p.lossG}  gap ${p.gap}  ${p.rate} steps/s`)
+    }
+  }
+
+  log(line: string): void {
+    if (this.multi) this.multi.log(line + '\n')
+    else console.log(line)
+  }
+
+  stop(): void {
+    this.multi?.stop()
+    this.multi = undefined
+    this.bar = undefined
+  }
+}
+
 export function registerTrain(program: Command): void {
   program
     .command('train')
@@ -77,6 +121,7 @@ export function registerTrain(program: Command): void {
       try {
         if (!isPresetName(o.preset)) throw new ConfigError([`--preset: "${o.preset}" is not a preset; use one of ${Object.keys(TRAIN_PRESETS).join(', ')}`])
         config = withPreset(o.preset, o.config ? await readConfigFile(o.config) : {})
+        if (!o.resume) parseTrainConfig(config)
       } catch (e) {
         if (e instanceof ConfigError) {
           console.error(`dulcet train: ${e.message}`)
@@ -87,23 +132,13 @@ export function registerTrain(program: Command): void {
       const backend = await initBackend()
       console.log(`backend: ${backend.backend}`)
       const abort = new AbortController()
+      const view = new ProgressView()
       const onSigint = () => {
         if (abort.signal.aborted) process.exit(130)
         abort.abort()
-        multi.log('Stopping at the end of this step: writing a checkpoint and exporting the model (Ctrl-C again to quit at once)\n')
+        view.log('Stopping after this step: writing a checkpoint and exporting the model (Ctrl-C again quits at once).')
       }
       process.on('SIGINT', onSigint)
-      const multi = new cliProgress.MultiBar(
-        {
-          format: 'step {value}/{total} [{bar}] D {lossD} G {lossG} gap {gap} | {rate} steps/s',
-          hideCursor: true,
-          clearOnComplete: false
-        },
-        cliProgress.Presets.shades_classic
-      )
-      let bar: cliProgress.SingleBar | undefined
-      let last = performance.now()
-      let rate = 0
       try {
         const result = await train(
           {
@@ -118,27 +153,15 @@ export function registerTrain(program: Command): void {
           },
           {
             signal: abort.signal,
-            onStart({ config: c, startStep }) {
-              bar = multi.create(c.steps, startStep, { lossD: '-', lossG: '-', gap: '-', rate: '-' })
-              last = performance.now()
-            },
-            onStep(s) {
-              const now = performance.now()
-              rate = rate === 0 ? 1000 / (now - last) : 0.9 * rate + 100 / (now - last)
-              last = now
-              const payload = { lossD: s.lossD.toFixed(3), lossG: s.lossG.toFixed(3), gap: s.gap.toFixed(3), rate: rate.toFixed(2) }
-              bar?.update(s.step, payload)
-            },
-            onEvent(e) {
-              if (e.kind === 'info' && !bar) console.log(describeEvent(e))
-              else multi.log(describeEvent(e) + '\n')
-            }
+            onStart: ({ config: c, startStep }) => view.start(c.steps, startStep),
+            onStep: (s) => view.step(s),
+            onEvent: (e) => view.log(describeEvent(e))
           }
         )
-        multi.stop()
+        view.stop()
         console.log(`${result.stopped ? 'Stopped' : 'Done'} after ${result.steps} steps. Model: ${result.modelDir}`)
       } catch (e) {
-        multi.stop()
+        view.stop()
         if (e instanceof ConfigError) {
           console.error(`dulcet train: ${e.message}`)
           process.exit(2)
