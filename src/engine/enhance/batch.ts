@@ -107,7 +107,7 @@ export async function runBatch(o: BatchOptions, hooks: BatchHooks = {}): Promise
           set(i, { status: 'running', progress: 0 })
           report()
           const out: Outcome = await workers[slot].run(it.inPath, it.outPath, options, (f) => {
-            status[i].progress = f
+            set(i, { progress: f })
             report()
           })
           if (out.kind === 'done') {
