@@ -47,6 +47,7 @@ describe('evalDirs on the dev set', () => {
       expect(byFile['broken.wav']).toEqual({ file: 'broken.wav', error: expect.stringMatching(/broken\.wav: unsupported format/) })
       expect(r.mean.lsd).toBe(0)
       expect(r.mean.stoi).toBeCloseTo(1, 6)
+      await expect(evalDirs(path.join(tmp, 'nope'), est)).rejects.toThrow(/nope: folder not found/)
     } finally {
       await rm(tmp, { recursive: true })
     }

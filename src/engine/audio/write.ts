@@ -40,7 +40,8 @@ interface HeaderLayout {
 function buildHeader(sampleRate: number, channelCount: number, format: WavFormat): HeaderLayout {
   const bytes = BYTES[format]
   const isFloat = format === 'float32'
-  const extensible = channelCount > 2
+  // integer PCM with more than 2 channels uses WAVE_FORMAT_EXTENSIBLE (channel mask); float stays plain format 3 as sox writes it
+  const extensible = channelCount > 2 && !isFloat
   const fmtSize = extensible ? 40 : isFloat ? 18 : 16
   const hasFact = isFloat
   const size = 12 + 8 + fmtSize + (hasFact ? 12 : 0) + 8
