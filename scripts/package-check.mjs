@@ -2,20 +2,22 @@
 // Offline packaging check: builds the unpacked Linux app with electron-builder from electron-builder.yml and reports
 // its layout and size. The Electron binary cannot be downloaded here, so electron-builder packs a stand-in Electron
 // folder (`electron` stub, version, LICENSE, resources/); everything Dulcet adds (app.asar, unpacked natives,
-// extraResources) is real. Needs `npm run build` first (out/). Usage: node scripts/package-check.mjs [--json]
+// extraResources) is real. Needs `npm run build` first (out/).
+// Usage: node scripts/package-check.mjs [--report <file.json>]   (the report as JSON, for test/packaging)
 import { existsSync } from 'node:fs'
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { makeIcons } from './make-icons.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(join(root, 'package.json'))
 const outDir = join(root, 'release', 'package-check')
-const json = process.argv.includes('--json')
-const log = (msg) => (json ? process.stderr : process.stdout).write(`${msg}\n`)
+const reportArg = process.argv.indexOf('--report')
+const reportFile = reportArg > 0 ? process.argv[reportArg + 1] : undefined
+const log = (msg) => process.stdout.write(`${msg}\n`)
 
 async function standInElectron(dir) {
   const { version } = JSON.parse(await readFile(require.resolve('electron/package.json'), 'utf8'))
@@ -68,14 +70,36 @@ async function smokeTest(resources, asar) {
     if (!Number.isFinite(y)) throw new Error('conv1d gave ' + y)
     process.stdout.write(JSON.stringify({ deps: ${deps.length}, backend: tf.getBackend() }))`
   const { execFileSync } = await import('node:child_process')
+  const run = (source) => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', source], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))
   try {
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-    return JSON.parse(out)
+    const result = run(code)
+    if (existsSync(join(dir, 'out', 'main', 'batchWorker.js'))) result.batchWorker = run(workerSmokeCode(dir, resources))
+    return result
   } catch (e) {
     throw new Error(`the packed app cannot load its modules: ${String(e.stderr ?? e.message).trim().split('\n').slice(0, 6).join(' | ')}`)
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
+}
+
+/**
+ * Starts the packed batch worker (out/main/batchWorker.js) as the app does, with the app's resources, and asks it to
+ * load the bundled default model: it answers 'ready' (or 'init-failed' naming the model folder when none is bundled).
+ */
+function workerSmokeCode(dir, resources) {
+  const worker = pathToFileURL(join(dir, 'out', 'main', 'batchWorker.js')).href
+  const env = { DULCET_RESOURCES: resources, DULCET_BACKEND: 'wasm' }
+  return `
+    import { Worker } from 'node:worker_threads'
+    const w = new Worker(new URL(${JSON.stringify(worker)}), { execArgv: [], env: { ...process.env, ...${JSON.stringify(env)} } })
+    w.on('error', (e) => { console.error('batch worker error: ' + e.message); process.exit(2) })
+    w.on('exit', (c) => { console.error('batch worker exited with ' + c); process.exit(2) })
+    w.on('message', (m) => {
+      if (m.type !== 'ready' && m.type !== 'init-failed') return
+      process.stdout.write(JSON.stringify(m))
+      process.exit(0)
+    })
+    w.postMessage({ type: 'init', model: ${JSON.stringify(join(resources, 'models', 'default'))} })`
 }
 
 const mb = (n) => Math.round((n / 1048576) * 10) / 10
@@ -130,15 +154,13 @@ export async function packageCheck() {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
     const report = await packageCheck()
-    if (json) {
-      process.stdout.write(JSON.stringify(report))
-    } else {
-      const s = report.sizeMB
-      log(`unpacked app: ${report.appDir} (${report.seconds} s)`)
-      log(`size: ${s.total} MB total = app.asar ${s.appAsar} MB + unpacked ${s.asarUnpacked} MB + resources ${s.extraResources} MB + stand-in Electron ${s.standInElectron} MB`)
-      log(`app.asar: ${report.asarFiles.length} entries; resources: ${report.resourceFiles.join(', ')}`)
-      log(`smoke test from the packed asar: ${report.smoke.deps} dependencies load, tfjs runs on ${report.smoke.backend}`)
-    }
+    if (reportFile) await writeFile(reportFile, JSON.stringify(report, null, 1))
+    const s = report.sizeMB
+    log(`unpacked app: ${report.appDir} (${report.seconds} s)`)
+    log(`size: ${s.total} MB total = app.asar ${s.appAsar} MB + unpacked ${s.asarUnpacked} MB + resources ${s.extraResources} MB + stand-in Electron ${s.standInElectron} MB`)
+    log(`app.asar: ${report.asarFiles.length} entries; resources: ${report.resourceFiles.join(', ')}`)
+    log(`smoke test from the packed asar: ${report.smoke.deps} dependencies load, tfjs runs on ${report.smoke.backend}`)
+    if (report.smoke.batchWorker) log(`packed batch worker answered: ${JSON.stringify(report.smoke.batchWorker)}`)
   } catch (e) {
     console.error(`package check failed: ${e instanceof Error ? e.message : String(e)}`)
     process.exitCode = 1

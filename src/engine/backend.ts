@@ -51,7 +51,8 @@ export interface InitOptions {
   resolveFrom?: string[]
 }
 
-const require = createRequire(import.meta.url)
+// Not named `require`: electron-vite injects a top-level `require` shim into ESM bundles.
+const nodeRequire = createRequire(import.meta.url)
 const here = dirname(fileURLToPath(import.meta.url))
 const platform = { platform: process.platform, arch: process.arch }
 let active: BackendInfo | undefined
@@ -80,12 +81,12 @@ function isModuleNotFound(e: unknown): boolean {
 async function tryNative(pkg: NativePackage, opts: InitOptions): Promise<Explanation | undefined> {
   let file: string
   try {
-    file = require.resolve(pkg, { paths: searchPaths(opts) })
+    file = nodeRequire.resolve(pkg, { paths: searchPaths(opts) })
   } catch (e) {
     return isModuleNotFound(e) ? explainNotInstalled(pkg, platform) : explainLoadFailure(pkg, e, platform)
   }
   try {
-    require(file)
+    nodeRequire(file)
   } catch (e) {
     return explainLoadFailure(pkg, e, platform)
   }

@@ -59,8 +59,8 @@ export function examplesDir(): string {
 export function wasmDir(): string {
   const shipped = join(resourcesDir(), 'tfjs-wasm')
   if (existsSync(join(shipped, WASM_MARKER))) return join(shipped, '/')
-  const require = createRequire(import.meta.url)
-  return join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '/')
+  const fromHere = createRequire(import.meta.url)
+  return join(dirname(fromHere.resolve('@tensorflow/tfjs-backend-wasm')), '/')
 }
 
 /**

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { readdir, readFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -15,7 +16,7 @@ interface Report {
   asarFiles: string[]
   unpackedFiles: string[]
   resourceFiles: string[]
-  smoke: { deps: number; backend: string }
+  smoke: { deps: number; backend: string; batchWorker?: { type: string; backend?: string; error?: { name: string; dir?: string } } }
 }
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -32,11 +33,17 @@ function pngSize(buf: Buffer): [number, number] {
 describe('packaged app (offline linux dir build)', () => {
   let report: Report
   beforeAll(async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [join(repo, 'scripts', 'package-check.mjs'), '--json'], {
-      cwd: repo,
-      maxBuffer: 64 * 1024 * 1024
-    })
-    report = JSON.parse(stdout) as Report
+    const dir = await mkdtemp(join(tmpdir(), 'dulcet-package-check-'))
+    try {
+      const file = join(dir, 'report.json')
+      await promisify(execFile)(process.execPath, [join(repo, 'scripts', 'package-check.mjs'), '--report', file], {
+        cwd: repo,
+        maxBuffer: 64 * 1024 * 1024
+      })
+      report = JSON.parse(await readFile(file, 'utf8')) as Report
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('puts the whole electron-vite build in app.asar, without source maps or sources', async () => {
@@ -68,6 +75,22 @@ describe('packaged app (offline linux dir build)', () => {
   it('loads every production dependency from the packed asar and runs tfjs on wasm from resources/tfjs-wasm', () => {
     expect(report.smoke.backend).toBe('wasm')
     expect(report.smoke.deps).toBeGreaterThan(5)
+  })
+
+  it('starts the packed batch worker, which loads the bundled default model from resources/', () => {
+    if (!existsSync(join(repo, 'out', 'main', 'batchWorker.js'))) {
+      expect(report.smoke.batchWorker).toBeUndefined()
+      return
+    }
+    const answer = report.smoke.batchWorker
+    if (existsSync(join(repo, 'resources', 'models', 'default', 'model.json'))) {
+      expect(answer).toMatchObject({ type: 'ready', backend: 'wasm' })
+    } else {
+      // No default model bundled yet: the worker still loaded all its modules and names the missing folder.
+      expect(answer?.type).toBe('init-failed')
+      expect(answer?.error?.name).toBe('ModelError')
+      expect(answer?.error?.dir).toMatch(/resources[\\/]models[\\/]default$/)
+    }
   })
 
   it('ships models, examples and the tfjs wasm binaries as plain files in resources/', async () => {
