@@ -21,7 +21,3 @@ export function errorText(e: unknown): string {
   }
   return e instanceof Error ? e.message : String(e)
 }
-
-export function isUnsupported(e: unknown): boolean {
-  return e instanceof DulcetError && e.code === 'unsupported'
-}

@@ -1,0 +1,168 @@
+// The whole app in a real browser: the built renderer served by the real web host (`dulcet web`), driven with
+// Debian Chromium through playwright-core. Enhance, train and batch run through the real engine.
+// Needs the renderer build (out/renderer; `npm test` builds first) and /usr/bin/chromium.
+import { existsSync } from 'node:fs'
+import { copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { startWebHost, type WebHost } from './webHost.ts'
+import { canvasInk, makeTestModel } from './helpers.ts'
+
+const repo = resolve(import.meta.dirname, '../..')
+const devData = resolve(repo, '../shared/data/speech-dev')
+const shots = resolve(repo, 'test-artifacts/screenshots')
+const defaultModel = resolve(repo, 'resources/models/default')
+
+let tmp: string
+let host: WebHost
+let browser: Browser
+let page: Page
+let clips: string[]
+let model: string | null
+
+/** The shortest dev clips (by file size), so every engine step stays small. */
+async function shortestClips(n: number): Promise<string[]> {
+  const dir = join(devData, 'gl32')
+  const names = (await readdir(dir)).filter((f) => f.endsWith('.wav'))
+  const sized = await Promise.all(names.map(async (f) => ({ f, size: (await stat(join(dir, f))).size })))
+  return sized.sort((a, b) => a.size - b.size || a.f.localeCompare(b.f)).slice(0, n).map((x) => x.f)
+}
+
+async function typePath(testid: string, path: string): Promise<void> {
+  const field = page.getByTestId(testid)
+  await field.fill(path)
+  await field.press('Enter')
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(repo, 'out/renderer/index.html'))) throw new Error('out/renderer is missing: run `npm run build` first')
+  tmp = await mkdtemp(join(tmpdir(), 'dulcet-e2e-'))
+  await mkdir(shots, { recursive: true })
+  clips = await shortestClips(3)
+  for (const sub of ['synthetic', 'real', 'batch-in']) await mkdir(join(tmp, sub))
+  for (const c of clips) {
+    await copyFile(join(devData, 'gl32', c), join(tmp, 'synthetic', c))
+    await copyFile(join(devData, 'clean', c), join(tmp, 'real', c))
+  }
+  await copyFile(join(devData, 'gl32', clips[0]), join(tmp, 'batch-in', 'a.wav'))
+  await copyFile(join(devData, 'opus6k', clips[1]), join(tmp, 'batch-in', 'b.wav'))
+  await writeFile(join(tmp, 'batch-in', 'corrupt.wav'), 'this is a text file, not audio\n')
+  // The default model when the lead has shipped it; until then a small generator with a non-zero output layer.
+  model = existsSync(join(defaultModel, 'model.json')) ? null : await makeTestModel(join(tmp, 'model'))
+
+  host = await startWebHost(repo, join(tmp, 'settings.json'), { DULCET_USER_DATA: join(tmp, 'userdata') })
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+  })
+  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+  page.on('pageerror', (e) => console.error('page error:', e.message))
+  await page.goto(host.url)
+  await page.getByTestId('nav-enhance').waitFor()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await host?.stop()
+  if (tmp) await rm(tmp, { recursive: true, force: true })
+})
+
+describe('Dulcet in the browser', () => {
+  it('enhances a dev clip and draws before and after', async () => {
+    const clipPath = `../shared/data/speech-dev/gl32/${clips[0]}`
+    await typePath('input-path', resolve(repo, clipPath))
+    const before = page.locator('[data-testid="audio-before"][data-ready="true"][data-spectrogram-ready="true"]')
+    await before.waitFor({ timeout: 30_000 })
+
+    await typePath('output-path', join(tmp, 'enhanced', `${clips[0]}`))
+    if (model) {
+      await page.getByTestId('enhance-model-mode').selectOption('folder')
+      await typePath('enhance-model-folder', model)
+    }
+    await page.getByTestId('enhance').click()
+    const after = page.locator('[data-testid="audio-after"][data-ready="true"][data-spectrogram-ready="true"]')
+    await after.waitFor({ timeout: 90_000 })
+    await page.screenshot({ path: join(shots, 'enhance.png'), fullPage: true })
+
+    for (const side of ['before', 'after']) {
+      const ink = await canvasInk(page, side)
+      expect(ink.waveform, `${side} waveform pixels`).toBeGreaterThan(0.01)
+      expect(ink.spectrogram, `${side} spectrogram pixels`).toBeGreaterThan(0.2)
+      expect(ink.spectrogramColours, `${side} spectrogram colours`).toBeGreaterThan(20)
+    }
+    const hashBefore = await page.getByTestId('audio-before').getAttribute('data-hash')
+    const hashAfter = await page.getByTestId('audio-after').getAttribute('data-hash')
+    expect(hashBefore).toMatch(/^[0-9a-f]{8}$/)
+    expect(hashAfter).toMatch(/^[0-9a-f]{8}$/)
+    expect(hashAfter).not.toBe(hashBefore)
+    expect(existsSync(join(tmp, 'enhanced', clips[0]))).toBe(true)
+    expect(await page.getByTestId('enhance-error').count()).toBe(0)
+  })
+
+  it('trains with the tiny preset: progress, a checkpoint, and a live threshold change', async () => {
+    await page.getByTestId('nav-train').click()
+    await typePath('train-synthetic', join(tmp, 'synthetic'))
+    await typePath('train-real', join(tmp, 'real'))
+    await typePath('train-out', join(tmp, 'run'))
+    await page.getByTestId('preset-tiny').click()
+    await page.getByTestId('opt-steps').fill('40')
+    await page.getByTestId('opt-steps').press('Tab')
+    await page.getByTestId('threshold-input').fill('0.1')
+    await page.getByTestId('train-start').click()
+
+    // The first step arrives, then pause so the threshold change lands between two known steps.
+    await page.locator('[data-testid="step-row"]').first().waitFor({ timeout: 90_000 })
+    await page.getByTestId('train-pause').click()
+    await page.locator('[data-testid="train-run"][data-state="paused"]').waitFor({ timeout: 60_000 })
+    const lastBefore = Number(await page.locator('[data-testid="step-row"]').first().getAttribute('data-step'))
+    expect(await page.locator('[data-testid="step-row"]').first().getAttribute('data-threshold')).toBe('0.1')
+
+    await page.getByTestId('threshold-input').fill('0.37')
+    await page.getByTestId('threshold-apply').click()
+    await page.getByTestId('train-resume').click()
+    const changed = page.locator('[data-testid="step-row"][data-threshold="0.37"]')
+    await changed.first().waitFor({ timeout: 60_000 })
+    const firstChanged = Math.min(...(await changed.evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-step'))))))
+    expect(firstChanged).toBe(lastBefore + 1)
+    expect(Number(await page.getByTestId('train-progress').getAttribute('data-fraction'))).toBeGreaterThan(0)
+
+    await page.locator('[data-testid="checkpoint-row"]').first().waitFor({ timeout: 90_000 })
+    await page.screenshot({ path: join(shots, 'train.png'), fullPage: true })
+    await page.getByTestId('train-stop').click()
+    await page.getByTestId('train-done').waitFor({ timeout: 90_000 })
+    await page.screenshot({ path: join(shots, 'train-done.png'), fullPage: true })
+  })
+
+  it('runs a batch with a corrupt file: two done, one failed with its error', async () => {
+    await page.getByTestId('nav-batch').click()
+    await typePath('batch-in', join(tmp, 'batch-in'))
+    await typePath('batch-out', join(tmp, 'batch-out'))
+    if (model) {
+      await page.getByTestId('batch-model-mode').selectOption('folder')
+      await typePath('batch-model-folder', model)
+    }
+    await page.getByTestId('batch-start').click()
+    const report = page.getByTestId('batch-report')
+    await report.waitFor({ timeout: 120_000 })
+    expect(await report.getAttribute('data-state')).toBe('done')
+    expect(await page.locator('[data-testid="batch-row"][data-status="done"]').count()).toBe(2)
+    const failed = page.locator('[data-testid="batch-row"][data-status="failed"]')
+    expect(await failed.count()).toBe(1)
+    expect(await failed.getAttribute('data-file')).toBe('corrupt.wav')
+    expect((await failed.locator('td').last().textContent())?.trim().length).toBeGreaterThan(5)
+    expect(await page.getByTestId('batch-report-path').first().textContent()).toContain('dulcet-batch-report')
+    expect(existsSync(join(tmp, 'batch-out', 'a.wav'))).toBe(true)
+    expect(existsSync(join(tmp, 'batch-out', 'corrupt.wav'))).toBe(false)
+    await page.screenshot({ path: join(shots, 'batch.png'), fullPage: true })
+  })
+
+  it('shows the backend and settings', async () => {
+    await page.getByTestId('nav-settings').click()
+    const backend = page.getByTestId('backend-name')
+    await backend.waitFor()
+    expect((await backend.textContent())?.trim()).toMatch(/GPU|Native CPU|WebAssembly|JavaScript/)
+    await page.screenshot({ path: join(shots, 'settings.png'), fullPage: true })
+  })
+})
