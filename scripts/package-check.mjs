@@ -73,7 +73,8 @@ async function smokeTest(resources, asar) {
   const run = (source) => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', source], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))
   try {
     const result = run(code)
-    if (existsSync(join(dir, 'out', 'main', 'batchWorker.js'))) result.batchWorker = run(workerSmokeCode(dir, resources))
+    if (existsSync(join(dir, 'out', 'main', 'batchWorker.js'))) result.batchWorker = run(batchWorkerCode(dir, resources))
+    if (existsSync(join(dir, 'out', 'main', 'jobWorker.js'))) result.jobWorker = run(jobWorkerCode(dir, resources))
     return result
   } catch (e) {
     throw new Error(`the packed app cannot load its modules: ${String(e.stderr ?? e.message).trim().split('\n').slice(0, 6).join(' | ')}`)
@@ -82,24 +83,37 @@ async function smokeTest(resources, asar) {
   }
 }
 
-/**
- * Starts the packed batch worker (out/main/batchWorker.js) as the app does, with the app's resources, and asks it to
- * load the bundled default model: it answers 'ready' (or 'init-failed' naming the model folder when none is bundled).
- */
-function workerSmokeCode(dir, resources) {
-  const worker = pathToFileURL(join(dir, 'out', 'main', 'batchWorker.js')).href
-  const env = { DULCET_RESOURCES: resources, DULCET_BACKEND: 'wasm' }
+function workerScript(file, resources, workerData, request, isAnswer) {
+  const env = { DULCET_RESOURCES: resources }
   return `
     import { Worker } from 'node:worker_threads'
-    const w = new Worker(new URL(${JSON.stringify(worker)}), { execArgv: [], env: { ...process.env, ...${JSON.stringify(env)} } })
-    w.on('error', (e) => { console.error('batch worker error: ' + e.message); process.exit(2) })
-    w.on('exit', (c) => { console.error('batch worker exited with ' + c); process.exit(2) })
+    const w = new Worker(new URL(${JSON.stringify(file)}), {
+      execArgv: [], workerData: ${JSON.stringify(workerData)}, env: { ...process.env, ...${JSON.stringify(env)} }
+    })
+    w.on('error', (e) => { console.error('worker error: ' + e.message); process.exit(2) })
+    w.on('exit', (c) => { console.error('worker exited with ' + c); process.exit(2) })
     w.on('message', (m) => {
-      if (m.type !== 'ready' && m.type !== 'init-failed') return
+      if (!(${isAnswer})(m)) return
       process.stdout.write(JSON.stringify(m))
       process.exit(0)
     })
-    w.postMessage({ type: 'init', model: ${JSON.stringify(join(resources, 'models', 'default'))} })`
+    w.postMessage(${JSON.stringify(request)})`
+}
+
+/**
+ * The packed batch worker (out/main/batchWorker.js), started as the app does with the app's resources, loads the
+ * bundled default model: it answers 'ready' (or 'init-failed' naming the model folder when none is bundled).
+ */
+function batchWorkerCode(dir, resources) {
+  const file = pathToFileURL(join(dir, 'out', 'main', 'batchWorker.js')).href
+  const init = { type: 'init', model: join(resources, 'models', 'default') }
+  return workerScript(file, resources, null, init, "(m) => m.type === 'ready' || m.type === 'init-failed'")
+}
+
+/** The packed engine worker in service mode chooses its TensorFlow.js backend (wasm from resources/tfjs-wasm here). */
+function jobWorkerCode(dir, resources) {
+  const file = pathToFileURL(join(dir, 'out', 'main', 'jobWorker.js')).href
+  return workerScript(file, resources, { mode: 'service' }, { id: 1, task: 'backendInfo' }, '(m) => m.id === 1')
 }
 
 const mb = (n) => Math.round((n / 1048576) * 10) / 10
@@ -161,6 +175,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     log(`app.asar: ${report.asarFiles.length} entries; resources: ${report.resourceFiles.join(', ')}`)
     log(`smoke test from the packed asar: ${report.smoke.deps} dependencies load, tfjs runs on ${report.smoke.backend}`)
     if (report.smoke.batchWorker) log(`packed batch worker answered: ${JSON.stringify(report.smoke.batchWorker)}`)
+    if (report.smoke.jobWorker) log(`packed engine worker answered: ${JSON.stringify(report.smoke.jobWorker)}`)
   } catch (e) {
     console.error(`package check failed: ${e instanceof Error ? e.message : String(e)}`)
     process.exitCode = 1

@@ -52,7 +52,7 @@ export function explainNotInstalled(pkg: NativePackage, p: PlatformInfo): Explan
   if (!gpuBuildExists(p)) return { reason: `@tensorflow/tfjs-node-gpu is not installed, and ${noGpuBuild(p).reason}`, fix: noGpuBuild(p).fix }
   return {
     reason: '@tensorflow/tfjs-node-gpu is not installed',
-    fix: `to train on an NVIDIA GPU, install the NVIDIA driver, CUDA 11.2 and cuDNN 8.1, then run \`${INSTALL_GPU}\` in the Dulcet folder (its install step downloads libtensorflow 2.9.1)`
+    fix: `to train on an NVIDIA GPU, install the NVIDIA driver, CUDA 11.2 and cuDNN 8.1, then run \`${INSTALL_GPU}\` in the Dulcet checkout (its install step downloads libtensorflow 2.9.1); installers built after that include it`
   }
 }
 

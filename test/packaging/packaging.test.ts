@@ -16,7 +16,8 @@ interface Report {
   asarFiles: string[]
   unpackedFiles: string[]
   resourceFiles: string[]
-  smoke: { deps: number; backend: string; batchWorker?: { type: string; backend?: string; error?: { name: string; dir?: string } } }
+  smoke: { deps: number; backend: string; batchWorker?: { type: string; backend?: string; error?: { name: string; dir?: string } }
+    jobWorker?: { ok: boolean; result?: { backend: string; tfBackend: string } } }
 }
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -91,6 +92,14 @@ describe('packaged app (offline linux dir build)', () => {
       expect(answer?.error?.name).toBe('ModelError')
       expect(answer?.error?.dir).toMatch(/resources[\\/]models[\\/]default$/)
     }
+  })
+
+  it('starts the packed engine worker, which picks wasm with the binaries from resources/tfjs-wasm', () => {
+    if (!existsSync(join(repo, 'out', 'main', 'jobWorker.js'))) {
+      expect(report.smoke.jobWorker).toBeUndefined()
+      return
+    }
+    expect(report.smoke.jobWorker).toMatchObject({ ok: true, result: { backend: 'wasm', tfBackend: 'wasm' } })
   })
 
   it('ships models, examples and the tfjs wasm binaries as plain files in resources/', async () => {
