@@ -12,7 +12,7 @@ function random(n: number, seed: number): Float32Array {
   })
 }
 
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]]
+type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]]
 
 async function conv2dFilterGrad(backend: string, xShape: number[], wShape: number[], strides: number | [number, number], pad: Pad) {
   await tf.setBackend(backend)
@@ -53,7 +53,8 @@ describe('Conv2DBackpropFilter on wasm', () => {
     ['3x3 stride 2 valid, last row unread', [2, 10, 10, 3], [3, 3, 3, 4], 2, 'valid'],
     ['5x4 strides 3x2 same', [1, 12, 13, 2], [5, 4, 2, 2], [3, 2], 'same'],
     ['explicit pads, strides 2x3', [3, 7, 8, 2], [2, 4, 2, 5], [2, 3], [[0, 0], [1, 2], [0, 3], [0, 0]]],
-    ['1x1 kernel', [2, 5, 6, 4], [1, 1, 4, 3], 1, 'valid']
+    ['1x1 kernel', [2, 5, 6, 4], [1, 1, 4, 3], 1, 'valid'],
+    ['numeric pad 1, stride 2', [2, 8, 9, 3], [3, 3, 3, 2], 2, 1]
   ]
   for (const [name, xs, ws, strides, pad] of conv2dCases) {
     it(`conv2d ${name}: weight gradient matches cpu`, async () => {
