@@ -17,6 +17,8 @@ const FILES: Row[] = [
   ['f64_8k_stereo.wav', 'wav', 8000, 2000, 64, 'float', 'float32', [440, 880]],
   ['s16_16k_6ch.wav', 'wav', 16000, 3200, 16, 'int', 'pcm16', [300, 400, 500, 600, 700, 800]],
   ['ext_s24_48k_mono.wav', 'wav', 48000, 9600, 24, 'int', 'pcm24', [1000]],
+  ['piped_sox_16k_mono.wav', 'wav', 16000, 4000, 16, 'int', 'pcm16', [1000]],
+  ['piped_ffmpeg_16k_mono.wav', 'wav', 16000, 4000, 16, 'int', 'pcm16', [1000]],
   ['flac16_44k_mono.flac', 'flac', 44100, 13230, 16, 'int', 'pcm16', [1000]],
   ['flac24_48k_stereo.flac', 'flac', 48000, 14400, 24, 'int', 'pcm24', [440, 880]],
   ['mp3_44k_mono.mp3', 'mp3', 44100, 13230, null, 'compressed', 'pcm16', [1000]],

@@ -2,5 +2,5 @@ export { AUDIO_EXTENSIONS, matchingWavFormat, type AudioData, type AudioFileInfo
 export { probeAudio, readAudio, readAudioBlocks } from './read.ts'
 export { createWavWriter, writeWav, type WavWriter } from './write.ts'
 export { resample } from './resample.ts'
-export { peak, rms, integratedLoudness, kWeightingFilters } from './loudness.ts'
+export { peak, rms, integratedLoudness, kWeightingFilters, type Biquad } from './loudness.ts'
 export { listAudioFiles } from './list.ts'

@@ -66,8 +66,9 @@ export async function parseWavHeader(fh: FileHandle, file: string, fileSize: num
       const available = fileSize - body
       let declared = size
       if (tag === 'RF64' && size === 0xffffffff && ds64DataSize !== null) declared = ds64DataSize
-      // 0xFFFFFFFF (and 0 with bytes following) is what streaming writers leave when they never patched the size.
-      const unknownSize = size === 0xffffffff && tag === 'RIFF'
+      // Writers streaming to a pipe cannot patch the size: ffmpeg leaves 0xFFFFFFFF, sox 0x7FFFF000, an interrupted
+      // recorder 0. Then the data runs to the end of the file.
+      const unknownSize = tag === 'RIFF' && (size === 0xffffffff || size === 0x7ffff000 || (size === 0 && available >= layout.bytesPerFrame))
       let bytes = declared
       if (unknownSize) bytes = available
       else if (declared > available) {
