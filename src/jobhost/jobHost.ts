@@ -70,10 +70,11 @@ export class JobHost {
     }
   }
 
-  start(spec: JobSpec, label: string): string {
+  /** Starts a job on a worker of its own; its events carry the returned id. `limits` overrides the host's memory limits. */
+  start(spec: JobSpec, label: string, limits: ResourceLimits | undefined = this.options.resourceLimits): string {
     const id = `${spec.kind}-${this.prefix}-${++this.counter}`
     const data: WorkerData = { mode: 'job', job: spec }
-    const worker = startEngineWorker('jobWorker', { workerData: data, resourceLimits: this.options.resourceLimits })
+    const worker = startEngineWorker('jobWorker', { workerData: data, resourceLimits: limits })
     const job: Job = { id, kind: spec.kind, label, startedAt: new Date().toISOString(), state: 'running', worker }
     if (spec.kind === 'train') job.threshold = spec.options.deviationThreshold // the worker reports the config's otherwise
     this.jobs.set(id, job)

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs'
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -131,7 +130,13 @@ describe('Electron main + preload over the protocol', () => {
       })
     })
     expect(final.type, JSON.stringify(final)).toBe('job.done')
-    expect(existsSync(output)).toBe(true)
+    if (final.type !== 'job.done' || final.result.kind !== 'enhance') throw new Error('expected an enhance result')
+    expect(final.result.result.output).toBe(output)
+    const progress = events.filter((e) => e.type === 'job.progress' && e.jobId === jobId)
+    expect(progress.at(-1)).toMatchObject({ fraction: 1, etaS: 0 })
+    const [inp, out] = await Promise.all([readAudio(clip), readAudio(output)])
+    expect(out.channels[0].length).toBe(inp.channels[0].length)
+    expect(out.sampleRate).toBe(inp.sampleRate)
     const sentToWindow = fake.BrowserWindow.all[0].webContents.sent.filter(([ch]) => ch === IPC_EVENT).map(([, e]) => (e as DulcetEvent).type)
     expect(sentToWindow).toEqual(expect.arrayContaining(['job.started', 'job.progress', 'job.done']))
     expect((await api.readAudio({ path: output })).frames).toBeGreaterThan(0)

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readAudio } from '../../src/engine/audio/index.ts'
 import { JobHost } from '../../src/jobhost/jobHost.ts'
 import { devClips, devData, identityModel, isEvent, isFinal, recordEvents, smallTrainSet, tempDir } from './helpers.ts'
 
@@ -21,23 +20,17 @@ describe('JobHost', () => {
     await tmp.cleanup()
   })
 
-  it('enhances a file on a worker thread, streaming progress, and writes the output', async () => {
+  it('reports a crashed worker as a failed job and keeps working', async () => {
+    // A worker over its memory limit is killed by V8: the same thing as a job running out of memory.
     const rec = recordEvents(host)
-    const output = join(tmp.dir, 'enhanced.wav')
-    const jobId = host.start({ kind: 'enhance', input: clip, output, options: { model } }, clip)
+    const output = join(tmp.dir, 'oom.wav')
+    const jobId = host.start({ kind: 'enhance', input: clip, output, options: { model } }, clip, { maxOldGenerationSizeMb: 4, maxYoungGenerationSizeMb: 1 })
     const final = await rec.next(isFinal(jobId))
     rec.stop()
-    expect(final.type).toBe('job.done')
-    expect(rec.events.find(isEvent('job.started', jobId))?.kind).toBe('enhance')
-    const progress = rec.events.filter(isEvent('job.progress', jobId))
-    expect(progress.length).toBeGreaterThan(0)
-    expect(progress.at(-1)?.fraction).toBe(1)
-    if (final.type !== 'job.done' || final.result.kind !== 'enhance') throw new Error('expected an enhance result')
-    expect(final.result.result.output).toBe(output)
-    const [inp, out] = await Promise.all([readAudio(clip), readAudio(output)])
-    expect(out.channels[0].length).toBe(inp.channels[0].length)
-    expect(out.sampleRate).toBe(inp.sampleRate)
-    expect(host.list().find((j) => j.jobId === jobId)?.state).toBe('done')
+    expect(final.type).toBe('job.failed')
+    if (final.type === 'job.failed') expect(final.error.name).toBe('WorkerCrash')
+    expect(host.list().find((j) => j.jobId === jobId)?.state).toBe('failed')
+    expect(existsSync(output)).toBe(false)
   })
 
   it('cancels a job: reported as cancelled, no output left behind', async () => {
@@ -52,7 +45,7 @@ describe('JobHost', () => {
     expect(() => host.cancel(jobId)).toThrow(/has ended/)
   })
 
-  it('trains: a live threshold change reaches the trainer, pause/resume, stop checkpoints and exports', async () => {
+  it('trains (after the crash above: the host still works): live threshold, pause/resume, stop checkpoints and exports', async () => {
     const data = await smallTrainSet(join(tmp.dir, 'data'), 3)
     const out = join(tmp.dir, 'run')
     const rec = recordEvents(host)
@@ -82,25 +75,5 @@ describe('JobHost', () => {
     expect(rec.events.some(isEvent('train.checkpoint', jobId))).toBe(true)
     const checkpoints = (await host.service.run({ task: 'listCheckpoints', run: out })) as Array<{ step: number }>
     expect(checkpoints.at(-1)?.step).toBe(final.result.steps)
-  })
-
-  it('reports a crashed worker as a failed job and keeps working', async () => {
-    // A worker over its memory limit is killed by V8: the same thing as a job running out of memory.
-    const small = new JobHost({ resourceLimits: { maxOldGenerationSizeMb: 4, maxYoungGenerationSizeMb: 1 } })
-    const rec = recordEvents(small)
-    try {
-      const jobId = small.start({ kind: 'enhance', input: clip, output: join(tmp.dir, 'oom.wav'), options: { model } }, clip)
-      const final = await rec.next(isFinal(jobId))
-      expect(final.type).toBe('job.failed')
-      if (final.type === 'job.failed') expect(final.error.name).toBe('WorkerCrash')
-      expect(small.list()[0].state).toBe('failed')
-      expect(existsSync(join(tmp.dir, 'oom.wav'))).toBe(false)
-      // The host still serves: short tasks and new jobs run.
-      const info = (await small.service.run({ task: 'backendInfo' })) as { backend: string }
-      expect(['gpu', 'node', 'wasm', 'cpu']).toContain(info.backend)
-    } finally {
-      rec.stop()
-      await small.dispose()
-    }
   })
 })
