@@ -3,6 +3,15 @@
  * batch, logs, diagnoses, checkpoints on an interval (validation, keep-last + best), rolls back to the
  * last checkpoint with a halved learning rate after a non-finite step, and on the end or on the abort
  * signal writes a final checkpoint and exports the generator as an enhancer model (<run>/model).
+ *
+ * The run folder (format version 1, in checkpoint.json):
+ *   config.json        the complete TrainConfig (resume reads it)
+ *   metrics.jsonl      one object per logged step: StepStats + seconds (wall time of that step); non-finite
+ *                      numbers are null; after a rollback the re-run steps appear again
+ *   events.jsonl       TrainEvent + time: diagnostics (with advice), checkpoints (with validation), info
+ *   checkpoints/<step>/ tensors.json + tensors.bin (see tensorFile.ts), checkpoint.json, config.json;
+ *                      step 0 is the starting point; the last keepLast and the best (validation LSD) are kept
+ *   model/             the exported enhancer (model/format.ts), what `dulcet enhance --model` loads
  */
 import { mkdir, readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
@@ -177,6 +186,7 @@ export async function train(o: TrainOptions, hooks: TrainHooks = {}): Promise<Tr
       step = meta.step
       rng.setState(meta.rng)
       diag.reset()
+      lastCheckpoint = -1 // the halved learning rate is not in that checkpoint yet
     }
 
     if (!o.resume) await checkpoint()
