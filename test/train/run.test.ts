@@ -133,4 +133,20 @@ describe('train: run folder, checkpoints, resume', () => {
     a.generator.dispose()
     b.generator.dispose()
   })
+
+  it('feeds the paired real clip of each crop when pairedWeight > 0, and says so when the folders share no files', async () => {
+    const f = await devFolders(4)
+    const paired: LoggedStep[] = []
+    await train({ synthetic: f.synthetic, real: f.real, out: join(f.root, 'paired'), config: tiny({ steps: 2, validationFraction: 0, gan: { pairedWeight: 1 } }) }, { onStep: (s) => paired.push(s) })
+    expect(paired.every((s) => s.paired > 0)).toBe(true)
+    const g = await devFolders(2)
+    const events: TrainEvent[] = []
+    const unpaired: LoggedStep[] = []
+    await train(
+      { synthetic: f.synthetic, real: join(g.real, 'a'), out: join(f.root, 'unpaired'), config: tiny({ steps: 1, validationFraction: 0, gan: { pairedWeight: 1 } }) },
+      { onStep: (s) => unpaired.push(s), onEvent: (e) => events.push(e) }
+    )
+    expect(events.some((e) => e.kind === 'info' && /no file has the same relative path/.test(e.message))).toBe(true)
+    expect(unpaired[0].paired).toBe(0)
+  })
 })
