@@ -44,8 +44,10 @@ describe('bad input gives an AudioFileError naming the file and the problem', ()
       expect(e.message).toContain(p)
       expect(e.message).not.toMatch(/\n\s+at /) // no stack trace in what users see
     }
-    // probe reports the same as a read, except that NaN needs the samples to be read
-    if (file !== 'bad_nan.wav') expect((await errorOf(probeAudio(p))).problem).toMatch(problem)
+    // probe reports the same as a read, except where only the samples show the problem: NaN, and a compressed
+    // file cut short (probe reads the length from the header instead of decoding)
+    if (file === 'bad_nan.wav' || file === 'bad_truncated_flac.flac') expect((await probeAudio(p)).frames).toBeGreaterThan(0)
+    else expect((await errorOf(probeAudio(p))).problem).toMatch(problem)
   })
 
   it('a folder is not an audio file', async () => {

@@ -2,6 +2,7 @@
 import { open, type FileHandle } from 'node:fs/promises'
 import { AudioFileError } from '../errors.ts'
 import { decodeCompressed, decodedLengthProblem, flacStreamInfo } from './compressedRead.ts'
+import { flacHeaderInfo, oggHeaderInfo } from './compressedProbe.ts'
 import { sniffContainer } from './detect.ts'
 import { parseWavHeader, type WavLayout } from './wavHeader.ts'
 import { readWavFrames } from './wavRead.ts'
@@ -73,6 +74,11 @@ function checkLength(path: string, container: Compressed, frames: number, declar
 }
 
 async function compressedInfo(path: string, fh: FileHandle, container: Compressed): Promise<AudioFileInfo> {
+  const sampleFormat = container === 'flac' ? 'int' : 'compressed'
+  // the header gives the length without decoding (a truncated file is then found when it is read)
+  const size = (await fh.stat()).size
+  const fromHeader = container === 'flac' ? await flacHeaderInfo(fh) : container === 'mp3' ? null : await oggHeaderInfo(fh, size, container)
+  if (fromHeader) return { path, container, ...fromHeader, sampleFormat, wavFormat: matchingWavFormat(sampleFormat, fromHeader.bitDepth) }
   const { bitDepth, totalFrames } = await declaredLength(fh, container)
   let frames = 0
   let sampleRate = 0
@@ -83,11 +89,13 @@ async function compressedInfo(path: string, fh: FileHandle, container: Compresse
     frames += chunk.channels[0].length
   }
   checkLength(path, container, frames, totalFrames, sampleRate)
-  const sampleFormat = container === 'flac' ? 'int' : 'compressed'
   return { path, container, sampleRate, channelCount, frames, bitDepth, sampleFormat, wavFormat: matchingWavFormat(sampleFormat, bitDepth) }
 }
 
-/** Describes an audio file (format, rate, channels, length). Compressed files are decoded to count their frames. */
+/**
+ * Describes an audio file (format, rate, channels, length) from its header; MP3 (and FLAC/Ogg whose header lacks
+ * the length) is decoded to count its frames. A truncated compressed file is reported when it is read.
+ */
 export async function probeAudio(path: string): Promise<AudioFileInfo> {
   const o = await openAudio(path)
   try {
