@@ -2,7 +2,8 @@ import { copyFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { integratedLoudness, probeAudio, readAudio } from '../../src/engine/audio/index.ts'
-import { enhanceFile } from '../../src/engine/enhance/index.ts'
+import * as tf from '@tensorflow/tfjs'
+import { enhanceFile, enhanceWithModel, openModel } from '../../src/engine/enhance/index.ts'
 import { devData, maxAbsDiff, saveTestModel, speechLike, tempDir, writeTestWav } from './helpers.ts'
 
 let t: { dir: string; cleanup(): Promise<void> }
@@ -159,6 +160,19 @@ describe('enhanceFile with a model that changes the audio', () => {
       await enhanceFile(input, out(`${f}.wav`), { model: perturbed })
       const y = await probeAudio(out(`${f}.wav`))
       expect([y.container, y.sampleRate, y.channelCount, y.frames]).toEqual(['wav', info.sampleRate, info.channelCount, info.frames])
+    }
+  })
+
+  it('frees every tensor it makes (a batch worker enhances many files with one model)', async () => {
+    const input = await writeTestWav(out('leak.wav'), speechLike(22050, 1, 2), 'pcm16')
+    const m = await openModel(perturbed)
+    try {
+      await enhanceWithModel(input, out('leak1.wav'), m, { chunkSeconds: 0.3 })
+      const before = tf.memory().numTensors
+      await enhanceWithModel(input, out('leak2.wav'), m, { chunkSeconds: 0.3 })
+      expect(tf.memory().numTensors).toBe(before)
+    } finally {
+      m.generator.dispose()
     }
   })
 
