@@ -5,7 +5,6 @@
  */
 import path from 'node:path'
 import { listAudioFiles, readAudio, resample } from '../audio/index.ts'
-import { AudioFileError } from '../errors.ts'
 import { siSdr } from './sisdr.ts'
 import { logSpectralDistance } from './lsd.ts'
 import { melCepstralDistortion } from './mcd.ts'
@@ -82,15 +81,15 @@ export async function evalDirs(
   const ests = await listAudioFiles(estDir)
   const estByPath = new Set(ests)
   const estByStem = new Map(ests.map((f) => [stem(f), f]))
-  const used = new Set<string>()
+  const pairs = refs.map((rel) => ({ rel, match: estByPath.has(rel) ? rel : estByStem.get(stem(rel)) }))
+  const matched = new Set(pairs.map((p) => p.match))
+  const unmatchedEsts = ests.filter((f) => !matched.has(f))
+  const total = pairs.length + unmatchedEsts.length
   const files: FileScore[] = []
-  const total = refs.length + ests.filter((f) => !refs.includes(f) && !refs.some((r) => stem(r) === stem(f))).length
-  for (const rel of refs) {
-    const match = estByPath.has(rel) ? rel : estByStem.get(stem(rel))
+  for (const { rel, match } of pairs) {
     if (!match) {
       files.push({ file: rel, error: `no matching file in ${estDir}` })
     } else {
-      used.add(match)
       try {
         const r = await readAudio(path.join(refDir, rel))
         const e = await readAudio(path.join(estDir, match))
@@ -99,13 +98,12 @@ export async function evalDirs(
         if (e.sampleRate !== r.sampleRate) y = await resample(y, e.sampleRate, r.sampleRate)
         files.push({ file: rel, ...computeMetrics(x, y, r.sampleRate) })
       } catch (err) {
-        files.push({ file: rel, error: err instanceof AudioFileError ? err.message : `${err instanceof Error ? err.message : String(err)}` })
+        files.push({ file: rel, error: err instanceof Error ? err.message : String(err) })
       }
     }
     onFile?.(files.length, total)
   }
-  for (const f of ests) {
-    if (used.has(f)) continue
+  for (const f of unmatchedEsts) {
     files.push({ file: f, error: `no matching reference file in ${refDir}` })
     onFile?.(files.length, total)
   }
