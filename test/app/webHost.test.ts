@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { request } from 'node:http'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -8,7 +9,7 @@ import { DulcetError } from '../../src/protocol/api.ts'
 import type { DulcetEvent } from '../../src/protocol/events.ts'
 import { createWebClient } from '../../src/protocol/webClient.ts'
 import { startWebHost, type WebHost } from '../../src/web/server.ts'
-import { devClips, devData, tempDir } from './helpers.ts'
+import { devClips, devData, repoRoot, tempDir } from './helpers.ts'
 
 interface HttpAnswer {
   status: number
@@ -167,6 +168,31 @@ describe('web host', () => {
       ws.close()
     } finally {
       await open.close()
+    }
+  })
+
+  it('`dulcet web` prints its URL when ready and bridges to engine workers', async () => {
+    const child = spawn(process.execPath, [join(repoRoot, 'bin/dulcet.mjs'), 'web', '--port', '0', '--renderer', tmp.dir, '--settings', join(tmp.dir, 'cli-settings.json')], {
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = ''
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString()
+          const m = /ready at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)
+          if (m) resolve(m[1])
+        })
+        child.stderr.on('data', (c: Buffer) => (out += c.toString()))
+        child.once('exit', (code) => reject(new Error(`dulcet web exited (${code}): ${out}`)))
+      })
+      const { ws, reply } = await rawSocket(`${url.replace('http', 'ws')}ws`)
+      const presets = await reply(JSON.stringify({ id: 1, command: 'listPresets' }))
+      expect(presets).toMatchObject({ id: 1, ok: true })
+      expect((presets.result as Array<{ name: string }>).map((p) => p.name)).toContain('tiny')
+      ws.close()
+    } finally {
+      child.kill('SIGTERM')
     }
   })
 })
