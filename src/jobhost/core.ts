@@ -19,7 +19,8 @@ export interface AppCore {
   settings: SettingsStore
   access: AccessList
   dispatch: Dispatcher
-  dispose(): Promise<void>
+  /** Stops trainings gracefully (checkpoint + export, up to `graceMs`), then ends all workers. */
+  dispose(graceMs?: number): Promise<void>
 }
 
 export async function createAppCore(o: AppCoreOptions): Promise<AppCore> {
@@ -28,5 +29,5 @@ export async function createAppCore(o: AppCoreOptions): Promise<AppCore> {
   await settings.load()
   const access = new AccessList()
   const dispatch = createDispatcher({ jobs, settings, access, host: o.host, dialogs: o.dialogs, version: DULCET_VERSION })
-  return { jobs, settings, access, dispatch, dispose: () => jobs.dispose() }
+  return { jobs, settings, access, dispatch, dispose: (graceMs) => jobs.dispose(graceMs) }
 }

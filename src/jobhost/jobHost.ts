@@ -128,8 +128,26 @@ export class JobHost {
     this.send(jobId, { t: 'threshold', threshold, ...(weight !== undefined ? { weight } : {}) })
   }
 
-  /** Ends every worker (jobs still running are reported cancelled). */
-  async dispose(): Promise<void> {
+  /**
+   * Ends every worker. Trainings still running are first asked to stop (checkpoint + export) and given up to
+   * `graceMs` to finish; whatever still runs then is ended and reported cancelled.
+   */
+  async dispose(graceMs = 0): Promise<void> {
+    const training = [...this.jobs.values()].filter((j) => j.kind === 'train' && !FINAL.has(j.state))
+    if (graceMs > 0 && training.length > 0) {
+      const ended = new Promise<void>((resolve) => {
+        const check = (): void => {
+          if (training.every((j) => FINAL.has(j.state))) {
+            off()
+            resolve()
+          }
+        }
+        const off = this.onEvent(check)
+        check()
+      })
+      for (const j of training) if (j.state !== 'stopping') j.worker.postMessage({ t: 'stop' } satisfies HostToJob)
+      await Promise.race([ended, new Promise((r) => setTimeout(r, graceMs).unref())])
+    }
     const running = [...this.jobs.values()].filter((j) => !FINAL.has(j.state))
     for (const j of running) this.finish(j, { type: 'job.cancelled', jobId: j.id })
     await Promise.all([...running.map((j) => j.worker.terminate()), this.service.dispose()])

@@ -6,6 +6,9 @@ import { registerIpc } from './ipc.ts'
 import { buildMenu } from './menu.ts'
 import { createMainWindow } from './window.ts'
 
+/** How long quitting waits for running trainings to write their last checkpoint and export. */
+const QUIT_GRACE_MS = 20_000
+
 export interface MainApp {
   core: AppCore
   window: BrowserWindow
@@ -47,7 +50,7 @@ export async function startMain(): Promise<MainApp | null> {
   const shutdown = (): Promise<void> =>
     (done ??= (async () => {
       unregister()
-      await core.dispose()
+      await core.dispose(QUIT_GRACE_MS)
     })())
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()

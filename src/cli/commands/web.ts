@@ -29,7 +29,7 @@ export function registerWeb(program: Command): void {
       const shutdown = (): void => {
         void host
           .close()
-          .then(() => core.dispose())
+          .then(() => core.dispose(20_000))
           .finally(() => process.exit(0))
       }
       process.once('SIGINT', shutdown)
