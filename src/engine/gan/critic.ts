@@ -102,7 +102,11 @@ function makeBranches(c: CriticConfig): Branch[] {
   return out
 }
 
-export function createCritic(config: CriticConfig, seed = 2, spectralNorm = true): Critic {
+/**
+ * fastGradients: use the fast first-order-only layer gradients (layers.ts); leave false when the critic must be
+ * differentiated twice (gradient penalty).
+ */
+export function createCritic(config: CriticConfig, seed = 2, spectralNorm = true, fastGradients = false): Critic {
   const c = config
   const seeds = new SeedSequence(seed)
   const prefix = uniquePrefix('d')
@@ -192,14 +196,14 @@ export function createCritic(config: CriticConfig, seed = 2, spectralNorm = true
         const bias = (name: string) => vars.get(`${name}.b`) as unknown as tf.Tensor1D
         const scores: tf.Tensor1D[] = []
         for (const br of branches) {
-          let h = addBias(conv1dSame(br.features(x), kernel(`${br.name}.in`)), bias(`${br.name}.in`))
+          let h = addBias(conv1dSame(br.features(x), kernel(`${br.name}.in`), 1, fastGradients), bias(`${br.name}.in`))
           for (let i = 0; i < critic.activeLayers; i++) {
             const n = hiddenLayerName(br.name, i)
-            let y = addBias(conv1dSame(leakyRelu(h, c.leak), kernel(n), cycleDilation(i, c.maxDilation)), bias(n))
+            let y = addBias(conv1dSame(leakyRelu(h, c.leak), kernel(n), cycleDilation(i, c.maxDilation), fastGradients), bias(n))
             if (i === critic.activeLayers - 1 && critic.fade < 1) y = tf.mul(y, critic.fade)
             h = tf.add(h, y)
           }
-          const head = addBias(pointwise(leakyRelu(h, c.leak), kernel(`${br.name}.head`)), bias(`${br.name}.head`))
+          const head = addBias(pointwise(leakyRelu(h, c.leak), kernel(`${br.name}.head`), fastGradients), bias(`${br.name}.head`))
           scores.push(tf.mean(head, [1, 2]) as tf.Tensor1D)
         }
         return (scores.length === 1 ? scores[0] : tf.div(tf.addN(scores), scores.length)) as tf.Tensor1D

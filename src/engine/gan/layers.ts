@@ -13,15 +13,21 @@ export function leakyRelu<T extends tf.Tensor>(x: T, a: number): T {
   return tf.tidy(() => tf.add(tf.mul(x, (1 + a) / 2), tf.mul(tf.abs(x), (1 - a) / 2)) as T)
 }
 
-/** 'same' conv along time with dilation d (stride 1); x [B, T, Cin], w [k, Cin, Cout]. */
-export function conv1dSame(x: tf.Tensor3D, w: tf.Tensor3D, d = 1): tf.Tensor3D {
-  if (d === 1) return tf.conv1d(x, w, 1, 'same') as tf.Tensor3D
+/**
+ * 'same' conv along time with dilation d (stride 1); x [B, T, Cin], w [k, Cin, Cout].
+ * fast: use hand-written first-order gradients built from forward convs and plain matmuls (several times faster
+ * on wasm, whose Conv2DBackpropInput and transposed BatchMatMul kernels are slow). Their gradients are exact, but
+ * they are not themselves differentiable, so paths that need double backprop (gradient penalty) pass fast = false.
+ */
+export function conv1dSame(x: tf.Tensor3D, w: tf.Tensor3D, d = 1, fast = false): tf.Tensor3D {
+  const conv = (a: tf.Tensor3D) => (fast ? (fastConv(a, w) as tf.Tensor3D) : (tf.conv1d(a, w, 1, 'same') as tf.Tensor3D))
+  if (d === 1) return conv(x)
   return tf.tidy(() => {
     const [b, t, c] = x.shape
     const tp = Math.ceil(t / d) * d
     const xp = padToMultiple(x, d)
     const seqs = tf.reshape(tf.transpose(tf.reshape(xp, [b, tp / d, d, c]), [0, 2, 1, 3]), [b * d, tp / d, c])
-    const y = tf.conv1d(seqs as tf.Tensor3D, w, 1, 'same')
+    const y = conv(seqs as tf.Tensor3D)
     const cout = w.shape[2]
     const back = tf.reshape(tf.transpose(tf.reshape(y, [b, d, tp / d, cout]), [0, 2, 1, 3]), [b, tp, cout]) as tf.Tensor3D
     return tp > t ? tf.slice(back, [0, 0, 0], [b, t, cout]) : back
@@ -29,13 +35,53 @@ export function conv1dSame(x: tf.Tensor3D, w: tf.Tensor3D, d = 1): tf.Tensor3D {
 }
 
 /** 1x1 conv as a matmul: x [B, T, Cin], w [1, Cin, Cout]. */
-export function pointwise(x: tf.Tensor3D, w: tf.Tensor3D): tf.Tensor3D {
+export function pointwise(x: tf.Tensor3D, w: tf.Tensor3D, fast = false): tf.Tensor3D {
   return tf.tidy(() => {
     const [b, t, c] = x.shape
     const cout = w.shape[2]
-    return tf.reshape(tf.matMul(tf.reshape(x, [b * t, c]), tf.reshape(w, [c, cout])), [b, t, cout])
+    const x2 = tf.reshape(x, [b * t, c])
+    const w2 = tf.reshape(w, [c, cout])
+    return tf.reshape(fast ? fastMatMul(x2, w2) : tf.matMul(x2, w2), [b, t, cout])
   })
 }
+
+// dx = dy W^T and dW = x^T dy with explicit transposes (the un-transposed matmul is the fast kernel).
+const fastMatMul = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [x, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc]
+  save([x, w])
+  return {
+    value: tf.matMul(x, w),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D]
+      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(ws)), tf.matMul(tf.transpose(xs), dy as tf.Tensor2D)]
+    }
+  }
+})
+
+// 'same' stride-1 conv: dx = conv(dy, W flipped in time with in/out swapped); dW[j] = shift_j(x)^T dy.
+const fastConv = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [x, w, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc]
+  save([x, w])
+  return {
+    value: tf.conv1d(x, w, 1, 'same'),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, ws] = saved as [tf.Tensor3D, tf.Tensor3D]
+      const [k, cin, cout] = ws.shape
+      const [b, t] = xs.shape
+      const dy3 = dy as tf.Tensor3D
+      const dx = tf.conv1d(dy3, tf.reverse(tf.transpose(ws, [0, 2, 1]), 0) as tf.Tensor3D, 1, 'same')
+      const p = (k - 1) / 2
+      const xp = p > 0 ? tf.pad(xs, [[0, 0], [p, p], [0, 0]]) : xs
+      const dy2 = tf.reshape(dy3, [b * t, cout])
+      const taps: tf.Tensor[] = []
+      for (let j = 0; j < k; j++) {
+        const shifted = tf.reshape(tf.slice(xp, [0, j, 0], [b, t, cin]), [b * t, cin])
+        taps.push(tf.matMul(tf.transpose(shifted), dy2))
+      }
+      return [dx, tf.stack(taps)]
+    }
+  }
+})
 
 export function addBias(x: tf.Tensor3D, bias: tf.Tensor1D): tf.Tensor3D {
   return tf.add(x, bias)
