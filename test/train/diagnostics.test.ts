@@ -82,8 +82,9 @@ describe('training diagnostics on real runs', () => {
     expect(e?.advice).toMatch(/spectral norm/)
   })
 
+  // the same data and steps with the tiny 2-layer critic separate clearly (the healthy run above)
   it('deep plateau: a 40-layer critic that does not learn to separate, with advice to use incremental critic / FARGAN replay', async () => {
-    const r = await run(30, { gan: { critic: { layers: 40, maxDilation: 8 } } })
+    const r = await run(22, { gan: { critic: { layers: 40, maxDilation: 8 } } })
     const e = r.diagnostics.find((d) => d.detector === 'deep-plateau')
     expect(e, JSON.stringify(r.diagnostics)).toBeDefined()
     expect(e?.advice).toMatch(/incremental critic/)
