@@ -1,21 +1,11 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
-import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { userDataDir } from '../engine/paths.ts'
 import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '../protocol/schemas.ts'
 
-/**
- * Where settings live when Electron's app.getPath('userData') is not at hand (the web host):
- * the same folder Electron uses for an app named "Dulcet".
- */
+/** settings.json in the per-user Dulcet folder (DULCET_USER_DATA, else where Electron keeps an app named "Dulcet"). */
 export function defaultSettingsFile(): string {
-  const home = homedir()
-  const base =
-    process.platform === 'win32'
-      ? (process.env.APPDATA ?? join(home, 'AppData', 'Roaming'))
-      : process.platform === 'darwin'
-        ? join(home, 'Library', 'Application Support')
-        : (process.env.XDG_CONFIG_HOME ?? join(home, '.config'))
-  return join(base, 'Dulcet', 'settings.json')
+  return join(userDataDir(), 'settings.json')
 }
 
 /** User settings as one JSON file, written atomically (temp file in the same folder + rename). */

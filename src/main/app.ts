@@ -24,9 +24,11 @@ export async function startMain(): Promise<MainApp | null> {
     app.quit()
     return null
   }
-  // Engine workers find models, examples and wasm binaries through DULCET_RESOURCES (src/engine/paths.ts).
+  // Engine workers find models, examples and wasm binaries through DULCET_RESOURCES, and per-user data through
+  // DULCET_USER_DATA (src/engine/paths.ts); workers inherit both.
   if (app.isPackaged) process.env.DULCET_RESOURCES = process.resourcesPath
   await app.whenReady()
+  process.env.DULCET_USER_DATA = app.getPath('userData')
 
   const core = await createAppCore({
     host: 'electron',

@@ -101,6 +101,7 @@ describe('Electron main + preload over the protocol', () => {
   })
 
   it('persists settings atomically in userData and tells the renderer', async () => {
+    expect(process.env.DULCET_USER_DATA).toBe(fake.state.userData)
     const s = await api.setDefaultThreshold({ threshold: 0.25 })
     expect(s.deviationThreshold).toBe(0.25)
     const file = JSON.parse(await readFile(join(fake.state.userData, 'settings.json'), 'utf8')) as { deviationThreshold: number }
