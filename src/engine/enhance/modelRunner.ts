@@ -18,14 +18,17 @@ export async function openModel(dir: string): Promise<EnhancerModel> {
  */
 const RESAMPLER_CONTEXT_AT_LOW_RATE = 512
 
-/** Rough bytes of activations per model-rate sample that one generator pass keeps alive (tfjs tidy holds them). */
+/**
+ * Bytes of activations per model-rate sample that one generator pass keeps alive (tfjs tidy holds them all until
+ * it ends). Calibrated with tf.profile: peakBytes / T was 1913 for the default generator, 392 for a small one.
+ */
 function bytesPerModelSample(g: Generator, batch: number): number {
   const c = g.config
-  return ((6 * c.blocks + 8) * c.channels * 4 * batch) / c.downsample
+  return ((7 * c.blocks + 8) * c.channels * 4 * batch) / c.downsample
 }
 
-/** Activation memory one chunk may use; chunks stay a few seconds long for usual models. */
-const CHUNK_MEMORY_BYTES = 160 * 2 ** 20
+/** Activation memory one chunk may use (the wasm heap keeps its peak); about 3 s chunks for the default model. */
+const CHUNK_MEMORY_BYTES = 96 * 2 ** 20
 
 /**
  * Chooses chunking for a file at `inputRate` with `channels` channels: context covers the receptive field (and
