@@ -128,9 +128,11 @@ export class Diagnostics {
     this.baseline = undefined
   }
 
-  /** Feeds one step; returns the events that fire on it. Non-finite steps are reported and not kept. */
+  /**
+   * Feeds one step; returns the events that fire on it. Non-finite steps are always reported (the trainer
+   * rolls back on them, even with diagnostics disabled) and not kept in the history.
+   */
   observe(s: DiagnosedStep): DiagnosticEvent[] {
-    if (!this.cfg.enabled) return []
     if (!isFiniteStep(s)) {
       const f: Finding = {
         detector: 'non-finite',
@@ -140,6 +142,7 @@ export class Diagnostics {
       }
       return [this.toEvent(s.step, f)]
     }
+    if (!this.cfg.enabled) return []
     this.history.push(s)
     this.baseline ??= s
     const keep = 2 * this.cfg.window
