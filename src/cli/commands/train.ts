@@ -92,8 +92,10 @@ class ProgressView {
   }
 
   log(line: string): void {
-    if (this.multi) this.multi.log(line + '\n')
-    else console.log(line)
+    if (this.multi) {
+      this.multi.log(line + '\n')
+      this.multi.update() // draw it now: a line logged just before stop() would otherwise be lost
+    } else console.log(line)
   }
 
   stop(): void {
