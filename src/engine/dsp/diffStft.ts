@@ -63,19 +63,33 @@ export function diffStft(x: tf.Tensor3D, nFft: number, hop: number): { re: tf.Te
   })
 }
 
-/** conv1d(x, kernel, hop, 'valid') with a hand-written input gradient (kernel is a constant). */
+/**
+ * conv1d(x, kernel, hop, 'valid') for hop dividing nFft, as framing (reshape + shifted slices) and one plain
+ * matmul, with a hand-written input gradient (the kernel is a constant): both run on wasm's fast matmul.
+ */
 function framedTransform(x: tf.Tensor3D, kernel: tf.Tensor3D, hop: number): tf.Tensor3D {
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const input = args[0] as tf.Tensor3D
     const [b, t] = input.shape
     const [nFft, , outCh] = kernel.shape
+    const r = nFft / hop
+    const frames = Math.floor((t - nFft) / hop) + 1
+    const k2 = () => tf.reshape(kernel, [nFft, outCh]) as tf.Tensor2D
+    const value = tf.tidy(() => {
+      const rows = frames + r - 1
+      const need = rows * hop
+      const fitted = need > t ? tf.pad(input, [[0, 0], [0, need - t], [0, 0]]) : tf.slice(input, [0, 0, 0], [b, need, 1])
+      const blocks = tf.reshape(fitted, [b, rows, hop])
+      const shifted: tf.Tensor[] = []
+      for (let q = 0; q < r; q++) shifted.push(tf.slice(blocks, [0, q, 0], [b, frames, hop]))
+      const framed = tf.reshape(r === 1 ? shifted[0] : tf.concat(shifted, 2), [b * frames, nFft]) as tf.Tensor2D
+      return tf.reshape(tf.matMul(framed, k2()), [b, frames, outCh]) as tf.Tensor3D
+    })
     return {
-      value: tf.conv1d(input, kernel, hop, 'valid'),
+      value,
       gradFunc: (dy: tf.Tensor) => {
-        const frames = dy.shape[1] as number
-        const r = nFft / hop
-        const kt = tf.transpose(tf.reshape(kernel, [nFft, outCh]))
-        const g = tf.reshape(tf.matMul(tf.reshape(dy, [b * frames, outCh]), kt), [b, frames, r, hop])
+        const kt = tf.transpose(k2())
+        const g = tf.reshape(tf.matMul(tf.reshape(dy, [b * frames, outCh]) as tf.Tensor2D, kt), [b, frames, r, hop])
         const parts: tf.Tensor[] = []
         for (let q = 0; q < r; q++) {
           const chunk = tf.reshape(tf.slice(g, [0, 0, q, 0], [b, frames, 1, hop]), [b, frames, hop])

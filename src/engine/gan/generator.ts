@@ -7,7 +7,8 @@
  *   output = x + r
  *
  * The deep stack runs at the low rate T/s, which keeps enhancement cheap. The output conv is zero-initialised,
- * so a fresh generator is exactly the identity. Outputs depend on the phase of a sample within its frame of
+ * so a fresh generator is exactly the identity. Its layers use the fast first-order gradients of layers.ts (the
+ * generator is never differentiated twice). Outputs depend on the phase of a sample within its frame of
  * `stride` samples: when processing a long signal in chunks, start chunks at multiples of `stride`.
  */
 import * as tf from '@tensorflow/tfjs'
@@ -92,14 +93,14 @@ export function createGenerator(config: GeneratorConfig, seed = 1): Generator {
       if (chIn !== 1) throw new Error(`generator expects [B, T, 1], got [${x.shape.join(', ')}]`)
       const xp = padToMultiple(x, s)
       const tp = xp.shape[1]
-      let h = addBias(conv1dSame(spaceToDepth(xp, s), w('in.w')), b('in.b'))
+      let h = addBias(conv1dSame(spaceToDepth(xp, s), w('in.w'), 1, true), b('in.b'))
       for (let i = 0; i < c.blocks; i++) {
         const n = blockName(i)
-        let r = addBias(conv1dSame(leakyRelu(h, c.leak), w(`${n}.dil.w`), cycleDilation(i, c.maxDilation)), b(`${n}.dil.b`))
-        r = addBias(pointwise(leakyRelu(r, c.leak), w(`${n}.mix.w`)), b(`${n}.mix.b`))
+        let r = addBias(conv1dSame(leakyRelu(h, c.leak), w(`${n}.dil.w`), cycleDilation(i, c.maxDilation), true), b(`${n}.dil.b`))
+        r = addBias(pointwise(leakyRelu(r, c.leak), w(`${n}.mix.w`), true), b(`${n}.mix.b`))
         h = tf.add(h, r)
       }
-      const frames = addBias(conv1dSame(leakyRelu(h, c.leak), w('out.w')), b('out.b'))
+      const frames = addBias(conv1dSame(leakyRelu(h, c.leak), w('out.w'), 1, true), b('out.b'))
       let residual = tf.reshape(frames, [batch, tp, 1]) as tf.Tensor3D
       if (tp > t) residual = tf.slice(residual, [0, 0, 0], [batch, t, 1])
       return tf.add(x, residual)
