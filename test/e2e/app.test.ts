@@ -21,6 +21,8 @@ let browser: Browser
 let page: Page
 let clips: string[]
 let model: string | null
+/** Uncaught page errors, console errors and CSP violations: the app must produce none. */
+const pageProblems: string[] = []
 
 /** The shortest dev clips (by file size), so every engine step stays small. */
 async function shortestClips(n: number): Promise<string[]> {
@@ -58,7 +60,10 @@ beforeAll(async () => {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
   })
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
-  page.on('pageerror', (e) => console.error('page error:', e.message))
+  page.on('pageerror', (e) => pageProblems.push(`page error: ${e.message}`))
+  page.on('console', (m) => {
+    if (m.type() === 'error' || /Content.Security.Policy/i.test(m.text())) pageProblems.push(`console ${m.type()}: ${m.text()}`)
+  })
   await page.goto(host.url)
   await page.getByTestId('nav-enhance').waitFor()
 })
@@ -98,6 +103,35 @@ describe('Dulcet in the browser', () => {
     expect(hashAfter).toMatch(/^[0-9a-f]{8}$/)
     expect(hashAfter).not.toBe(hashBefore)
     expect(existsSync(join(tmp, 'enhanced', clips[0]))).toBe(true)
+
+    // Zoom applies to both; scrolling one scrolls the other to the same place.
+    await page.getByTestId('zoom').fill('2000')
+    await page.waitForFunction(() => {
+      const sc = ['before', 'after'].map((s) => document.querySelector(`[data-testid="audio-${s}"] .view`)?.firstElementChild?.shadowRoot?.querySelector('.scroll'))
+      return sc.every((e) => e && e.scrollWidth > e.clientWidth * 1.5) && sc[0]?.scrollWidth === sc[1]?.scrollWidth
+    })
+    await page.evaluate(() => {
+      const sc = document.querySelector('[data-testid="audio-before"] .view')?.firstElementChild?.shadowRoot?.querySelector('.scroll')
+      if (sc) sc.scrollLeft = 300
+    })
+    await page.waitForFunction(() => {
+      const sc = document.querySelector('[data-testid="audio-after"] .view')?.firstElementChild?.shadowRoot?.querySelector('.scroll')
+      return sc !== null && sc !== undefined && Math.abs(sc.scrollLeft - 300) <= 2
+    })
+    await page.screenshot({ path: join(shots, 'enhance-zoomed.png'), fullPage: true })
+    await page.getByTestId('zoom').fill('0')
+
+    // A/B: play the after side, switch to before mid-play; the playhead carries on from the same place.
+    const transport = page.getByTestId('transport')
+    await page.getByTestId('play').click()
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="transport"]')?.getAttribute('data-time')) > 0.2)
+    await page.getByTestId('ab-before').click()
+    expect(await transport.getAttribute('data-active')).toBe('before')
+    expect(Number(await transport.getAttribute('data-switch-offset'))).toBeLessThan(0.05)
+    const atSwitch = Number(await transport.getAttribute('data-time'))
+    await page.waitForFunction((t) => Number(document.querySelector('[data-testid="transport"]')?.getAttribute('data-time')) > t + 0.1, atSwitch)
+    await page.getByTestId('play').click()
+    expect(await transport.getAttribute('data-playing')).toBe('false')
     expect(await page.getByTestId('enhance-error').count()).toBe(0)
   })
 
@@ -128,7 +162,13 @@ describe('Dulcet in the browser', () => {
     expect(firstChanged).toBe(lastBefore + 1)
     expect(Number(await page.getByTestId('train-progress').getAttribute('data-fraction'))).toBeGreaterThan(0)
 
-    await page.locator('[data-testid="checkpoint-row"]').first().waitFor({ timeout: 90_000 })
+    // A checkpoint lands; it is heard on the reference clip (exported and enhanced with it).
+    const checkpoint = page.locator('[data-testid="checkpoint-row"]').first()
+    await checkpoint.waitFor({ timeout: 90_000 })
+    const step = await checkpoint.getAttribute('data-step')
+    await checkpoint.getByTestId('checkpoint-preview').click()
+    await page.locator(`[data-testid="checkpoint-audio"][data-step="${step}"]`).waitFor({ timeout: 90_000 })
+    expect(await page.getByTestId('train-charts').getAttribute('data-points')).not.toBe('0')
     await page.screenshot({ path: join(shots, 'train.png'), fullPage: true })
     await page.getByTestId('train-stop').click()
     await page.getByTestId('train-done').waitFor({ timeout: 90_000 })
@@ -146,7 +186,8 @@ describe('Dulcet in the browser', () => {
     await page.getByTestId('batch-start').click()
     const report = page.getByTestId('batch-report')
     await report.waitFor({ timeout: 120_000 })
-    expect(await report.getAttribute('data-state')).toBe('done')
+    await page.screenshot({ path: join(shots, 'batch.png'), fullPage: true })
+    expect(await report.getAttribute('data-state'), (await report.textContent()) ?? '').toBe('done')
     expect(await page.locator('[data-testid="batch-row"][data-status="done"]').count()).toBe(2)
     const failed = page.locator('[data-testid="batch-row"][data-status="failed"]')
     expect(await failed.count()).toBe(1)
@@ -155,7 +196,6 @@ describe('Dulcet in the browser', () => {
     expect(await page.getByTestId('batch-report-path').first().textContent()).toContain('dulcet-batch-report')
     expect(existsSync(join(tmp, 'batch-out', 'a.wav'))).toBe(true)
     expect(existsSync(join(tmp, 'batch-out', 'corrupt.wav'))).toBe(false)
-    await page.screenshot({ path: join(shots, 'batch.png'), fullPage: true })
   })
 
   it('shows the backend and settings', async () => {
@@ -164,5 +204,9 @@ describe('Dulcet in the browser', () => {
     await backend.waitFor()
     expect((await backend.textContent())?.trim()).toMatch(/GPU|Native CPU|WebAssembly|JavaScript/)
     await page.screenshot({ path: join(shots, 'settings.png'), fullPage: true })
+  })
+
+  it('ran without page errors, console errors or CSP violations', () => {
+    expect(pageProblems).toEqual([])
   })
 })

@@ -12,6 +12,8 @@ export class ABSync {
   time = $state(0)
   duration = $state(0)
   pxPerSec = $state(0)
+  /** Seconds between the two playheads at the last A/B switch, after correction (what the listener hears as a jump). */
+  switchOffset = $state<number | null>(null)
   private views: Partial<Record<Side, WaveSurfer>> = {}
   private cleanups: Partial<Record<Side, Array<() => void>>> = {}
   private mirroring = false
@@ -92,6 +94,7 @@ export class ABSync {
     if (from && from !== to) {
       const t = from.getCurrentTime()
       if (Math.abs(to.getCurrentTime() - t) > DRIFT_S) to.setTime(t)
+      this.switchOffset = Math.abs(to.getCurrentTime() - t)
       from.setMuted(true)
     }
     to.setMuted(false)
