@@ -94,8 +94,13 @@ export async function train(o: TrainOptions, hooks: TrainHooks = {}): Promise<Tr
     throw new Error(`${out} already holds a training run (${existing.length} checkpoints); resume it or choose another folder`)
   }
   if (o.resume && existing.length === 0) throw new Error(`${out}: cannot resume, the run has no checkpoint`)
+  const notes: string[] = []
   if (o.init && !o.resume) {
+    // fine-tuning keeps the model's architecture and rate, whatever the preset says
     const m = await loadEnhancerModel(o.init)
+    if (JSON.stringify(m.generator.config) !== JSON.stringify(config.gan.generator) || m.meta.sampleRate !== config.gan.sampleRate) {
+      notes.push(`The generator's architecture and sample rate (${m.meta.sampleRate} Hz) are taken from the model in ${o.init}, not from the config.`)
+    }
     config.gan.generator = { ...m.generator.config }
     config.gan.sampleRate = m.meta.sampleRate
     m.generator.dispose()
@@ -110,6 +115,7 @@ export async function train(o: TrainOptions, hooks: TrainHooks = {}): Promise<Tr
     hooks.onEvent?.(e)
   }
   const info = (message: string) => emit({ kind: 'info', step, message })
+  notes.forEach(info)
   const rate = config.gan.sampleRate
   const data: TrainData = await loadTrainData({
     synthetic: o.synthetic,
