@@ -18,8 +18,7 @@ function freePort(): Promise<number> {
 /** Starts `dulcet web` on a free port and resolves with the URL it prints (token included). */
 export async function startWebHost(repo: string, settingsFile: string, env: Record<string, string>): Promise<WebHost> {
   const port = await freePort()
-  const entry = process.env.DULCET_E2E_ENTRY ? process.env.DULCET_E2E_ENTRY.split(' ') : ['bin/dulcet.mjs']
-  const child: ChildProcess = spawn(process.execPath, [...entry, 'web', '--port', String(port), '--settings', settingsFile], {
+  const child: ChildProcess = spawn(process.execPath, ['bin/dulcet.mjs', 'web', '--port', String(port), '--settings', settingsFile], {
     cwd: repo,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe']
