@@ -51,8 +51,9 @@ export async function startMain(): Promise<MainApp | null> {
   let done: Promise<void> | undefined
   const shutdown = (): Promise<void> =>
     (done ??= (async () => {
-      unregister()
+      // Dispose first: the window still hears how its trainings ended.
       await core.dispose(QUIT_GRACE_MS)
+      unregister()
     })())
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -6,7 +7,7 @@ import { API_METHODS, IPC_COMMAND, IPC_EVENT, type DulcetApi } from '../../src/p
 import type { Reply } from '../../src/protocol/commands.ts'
 import type { DulcetEvent } from '../../src/protocol/events.ts'
 import type { MainApp } from '../../src/main/app.ts'
-import { devClips, devData, identityModel, tempDir } from './helpers.ts'
+import { devClips, devData, identityModel, smallTrainSet, tempDir } from './helpers.ts'
 
 // Electron is replaced at its module boundary only; main, preload, dispatcher, JobHost and workers are real.
 const fake = await vi.hoisted(async () => (await import('./fakeElectron.ts')).makeFakeElectron())
@@ -152,5 +153,29 @@ describe('Electron main + preload over the protocol', () => {
     const file = fake.state.menuTemplate.find((m) => (m as { label?: string }).label === 'File') as { submenu: Array<{ label?: string; click?: () => void }> }
     file.submenu.find((i) => i.label === 'Open Audio File…')?.click?.()
     expect(events.at(-1)).toEqual({ type: 'menu', action: 'open-file' })
+  })
+
+  // Last: it shuts main down.
+  it('quitting stops a running training gracefully: final checkpoint and exported model', async () => {
+    const data = await smallTrainSet(join(tmp.dir, 'train'), 2)
+    fake.dialogAnswers.open = [join(tmp.dir, 'train')]
+    await api.openFolder()
+    const out = join(tmp.dir, 'train', 'run')
+    const { jobId } = await api.train({ ...data, out, preset: 'tiny', steps: 500 })
+    await new Promise<void>((resolve) => {
+      const off = api.onEvent((e) => {
+        if (e.type === 'train.step' && e.jobId === jobId) {
+          off()
+          resolve()
+        }
+      })
+    })
+    await main.shutdown()
+    const final = events.find((e) => 'jobId' in e && e.jobId === jobId && e.type.startsWith('job.') && e.type !== 'job.started' && e.type !== 'job.progress' && e.type !== 'job.state')
+    if (final?.type !== 'job.done' || final.result.kind !== 'train') throw new Error(`expected a finished training, got ${JSON.stringify(final)}`)
+    const { stopped, steps } = final.result
+    expect(stopped).toBe(true)
+    expect(existsSync(join(out, 'model', 'model.json'))).toBe(true)
+    expect(events.some((e) => e.type === 'train.checkpoint' && e.jobId === jobId && e.step === steps)).toBe(true)
   })
 })
