@@ -20,14 +20,14 @@ export function leakyRelu<T extends tf.Tensor>(x: T, a: number): T {
  * they are not themselves differentiable, so paths that need double backprop (gradient penalty) pass fast = false.
  */
 export function conv1dSame(x: tf.Tensor3D, w: tf.Tensor3D, d = 1, fast = false): tf.Tensor3D {
-  const conv = (a: tf.Tensor3D) => (fast ? (fastConv(a, w) as tf.Tensor3D) : (tf.conv1d(a, w, 1, 'same') as tf.Tensor3D))
-  if (d === 1) return conv(x)
+  if (fast) return fastConv(d)(x, w) as tf.Tensor3D
+  if (d === 1) return tf.conv1d(x, w, 1, 'same') as tf.Tensor3D
   return tf.tidy(() => {
     const [b, t, c] = x.shape
     const tp = Math.ceil(t / d) * d
     const xp = padToMultiple(x, d)
     const seqs = tf.reshape(tf.transpose(tf.reshape(xp, [b, tp / d, d, c]), [0, 2, 1, 3]), [b * d, tp / d, c])
-    const y = conv(seqs as tf.Tensor3D)
+    const y = tf.conv1d(seqs as tf.Tensor3D, w, 1, 'same')
     const cout = w.shape[2]
     const back = tf.reshape(tf.transpose(tf.reshape(y, [b, d, tp / d, cout]), [0, 2, 1, 3]), [b, tp, cout]) as tf.Tensor3D
     return tp > t ? tf.slice(back, [0, 0, 0], [b, t, cout]) : back
@@ -58,30 +58,38 @@ const fastMatMul = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) =
   }
 })
 
-// 'same' stride-1 conv: dx = conv(dy, W flipped in time with in/out swapped); dW[j] = shift_j(x)^T dy.
-const fastConv = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-  const [x, w, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc]
-  save([x, w])
-  return {
-    value: tf.conv1d(x, w, 1, 'same'),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [xs, ws] = saved as [tf.Tensor3D, tf.Tensor3D]
-      const [k, cin, cout] = ws.shape
-      const [b, t] = xs.shape
-      const dy3 = dy as tf.Tensor3D
-      const dx = tf.conv1d(dy3, tf.reverse(tf.transpose(ws, [0, 2, 1]), 0) as tf.Tensor3D, 1, 'same')
-      const p = (k - 1) / 2
-      const xp = p > 0 ? tf.pad(xs, [[0, 0], [p, p], [0, 0]]) : xs
-      const dy2 = tf.reshape(dy3, [b * t, cout])
-      const taps: tf.Tensor[] = []
-      for (let j = 0; j < k; j++) {
-        const shifted = tf.reshape(tf.slice(xp, [0, j, 0], [b, t, cin]), [b * t, cin])
-        taps.push(tf.matMul(tf.transpose(shifted), dy2))
+// 'same' stride-1 conv with dilation d (the forward dilated conv exists; only its gradient is missing in tfjs):
+// dx = dilated conv of dy with W flipped in time and in/out swapped; dW[j] = shift_{j*d}(x)^T dy.
+const fastConvs = new Map<number, (x: tf.Tensor, w: tf.Tensor) => tf.Tensor>()
+function fastConv(d: number): (x: tf.Tensor, w: tf.Tensor) => tf.Tensor {
+  const cached = fastConvs.get(d)
+  if (cached) return cached
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [x, w, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc]
+    save([x, w])
+    return {
+      value: tf.conv1d(x, w, 1, 'same', 'NWC', d),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, ws] = saved as [tf.Tensor3D, tf.Tensor3D]
+        const [k, cin, cout] = ws.shape
+        const [b, t] = xs.shape
+        const dy3 = dy as tf.Tensor3D
+        const dx = tf.conv1d(dy3, tf.reverse(tf.transpose(ws, [0, 2, 1]), 0) as tf.Tensor3D, 1, 'same', 'NWC', d)
+        const p = ((k - 1) * d) / 2
+        const xp = p > 0 ? tf.pad(xs, [[0, 0], [p, p], [0, 0]]) : xs
+        const dy2 = tf.reshape(dy3, [b * t, cout])
+        const taps: tf.Tensor[] = []
+        for (let j = 0; j < k; j++) {
+          const shifted = tf.reshape(tf.slice(xp, [0, j * d, 0], [b, t, cin]), [b * t, cin])
+          taps.push(tf.matMul(tf.transpose(shifted), dy2))
+        }
+        return [dx, tf.stack(taps)]
       }
-      return [dx, tf.stack(taps)]
     }
-  }
-})
+  })
+  fastConvs.set(d, op)
+  return op
+}
 
 export function addBias(x: tf.Tensor3D, bias: tf.Tensor1D): tf.Tensor3D {
   return tf.add(x, bias)
