@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker, type WorkerOptions } from 'node:worker_threads'
 
 /**
@@ -12,14 +14,24 @@ const SOURCES = {
 
 export type WorkerName = keyof typeof SOURCES
 
-const fromSource = import.meta.url.endsWith('.ts')
+// Under tsx's tsImport, module URLs carry a `?tsx-namespace=` query: look at the path only.
+const own = new URL(import.meta.url)
+own.search = ''
+const fromSource = own.pathname.endsWith('.ts')
 
 export function workerUrl(name: WorkerName): URL {
-  return fromSource ? new URL(SOURCES[name], import.meta.url) : new URL(`./${name}.js`, import.meta.url)
+  return fromSource ? new URL(SOURCES[name], own) : new URL(`./${name}.js`, own)
 }
 
-/** Starts an engine worker; from source it loads tsx so the worker can import TypeScript. */
+/**
+ * Starts an engine worker. From source on Node 20, `--import tsx/esm` in a worker's execArgv registers too
+ * late for the worker's own entry ("Unknown file extension .ts"), so the worker is a small bootstrap that
+ * registers tsx and then imports the entry.
+ */
 export function startWorker(name: WorkerName, options: WorkerOptions = {}): Worker {
-  const execArgv = fromSource ? ['--import', import.meta.resolve('tsx/esm')] : []
-  return new Worker(workerUrl(name), { ...options, execArgv: [...execArgv, ...(options.execArgv ?? [])] })
+  if (!fromSource) return new Worker(workerUrl(name), options)
+  const api = createRequire(fileURLToPath(own)).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')
+  const entry = workerUrl(name).href
+  const code = `import(${JSON.stringify(pathToFileURL(api).href)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}) })`
+  return new Worker(code, { ...options, eval: true })
 }

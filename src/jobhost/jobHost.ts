@@ -1,5 +1,5 @@
 import type { ResourceLimits, Worker } from 'node:worker_threads'
-import { startEngineWorker } from './startEngineWorker.ts'
+import { startWorker } from '../engine/workerUrl.ts'
 import { DulcetEventSchema, type DulcetEvent } from '../protocol/events.ts'
 import { issueLines } from '../protocol/commands.ts'
 import type { JobKind, JobState, JobSummary } from '../protocol/schemas.ts'
@@ -74,7 +74,7 @@ export class JobHost {
   start(spec: JobSpec, label: string, limits: ResourceLimits | undefined = this.options.resourceLimits): string {
     const id = `${spec.kind}-${this.prefix}-${++this.counter}`
     const data: WorkerData = { mode: 'job', job: spec }
-    const worker = startEngineWorker('jobWorker', { workerData: data, resourceLimits: limits })
+    const worker = startWorker('jobWorker', { workerData: data, resourceLimits: limits })
     const job: Job = { id, kind: spec.kind, label, startedAt: new Date().toISOString(), state: 'running', worker }
     if (spec.kind === 'train') job.threshold = spec.options.deviationThreshold // the worker reports the config's otherwise
     this.jobs.set(id, job)

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads'
-import { startEngineWorker } from './startEngineWorker.ts'
+import { startWorker } from '../engine/workerUrl.ts'
 import type { ErrorInfo } from '../protocol/schemas.ts'
 import type { ServiceReply, ServiceTask, WorkerData } from './messages.ts'
 
@@ -45,7 +45,7 @@ export class ServiceWorker {
   private ensure(): Worker {
     if (this.worker) return this.worker
     const data: WorkerData = { mode: 'service' }
-    const w = startEngineWorker('jobWorker', { workerData: data })
+    const w = startWorker('jobWorker', { workerData: data })
     w.unref()
     w.on('message', (m: ServiceReply) => {
       const p = this.pending.get(m.id)
