@@ -83,6 +83,22 @@ describe('adversarial losses', () => {
   })
 })
 
+describe('paired loss', () => {
+  it('adds pairedWeight * the spectral L1 distance to the paired real clip, and is zero for an identical clip', () => {
+    const gan = createGan(tinyConfig({ pairedWeight: 3 }), 52)
+    const syn = noise(2, 1024, 3)
+    const real = noise(2, 1024, 4)
+    const s = ganStep(gan, { synthetic: syn, real, pairedReal: real }, LIVE)
+    expect(s.paired).toBeGreaterThan(0.1)
+    expect(s.lossG).toBeCloseTo(s.adversarial + LIVE.weight * s.reconstruction + 3 * s.paired, 4)
+    const fresh = createGan(tinyConfig({ pairedWeight: 3 }), 53) // identity generator: output == synthetic
+    expect(ganStep(fresh, { synthetic: syn, real, pairedReal: syn }, LIVE).paired).toBe(0)
+    gan.dispose()
+    fresh.dispose()
+    tf.dispose([syn, real])
+  })
+})
+
 describe('live settings', () => {
   it('threshold, weight and learning-rate scale are read at every step', () => {
     const gan = createGan(tinyConfig(), 51)
