@@ -39,6 +39,15 @@ describe('ganStep', () => {
     tf.dispose([syn, real])
   })
 
+  it('takes criticSteps critic updates per generator update', () => {
+    const gan = createGan(tinyConfig({ optimizer: { criticSteps: 3 } }), 2)
+    const syn = noise(2, 512, 1)
+    ganStep(gan, { synthetic: syn, real: noise(2, 512, 2) }, LIVE)
+    expect(gan.optD.t).toBe(3)
+    expect(gan.optG.t).toBe(1)
+    gan.dispose()
+  })
+
   it('checkpoint tensors restore a GAN that continues exactly like the original', () => {
     const cfg = tinyConfig({ farganReplay: { enabled: true, fraction: 0.5 }, regularization: { gradientPenalty: 1 } })
     const a = createGan(cfg, 4)
