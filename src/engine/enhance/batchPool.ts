@@ -1,6 +1,4 @@
-import { createRequire } from 'node:module'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import { AudioFileError, ModelError } from '../errors.ts'
 import { startWorker } from '../workerUrl.ts'
 import type { ErrorInfo, FromWorker, ToWorker } from './batchProtocol.ts'
@@ -10,22 +8,6 @@ export type Outcome =
   | { kind: 'done'; result: EnhanceResult }
   | { kind: 'failed'; error: ErrorInfo; crashed?: boolean }
   | { kind: 'cancelled' }
-
-/**
- * Starts a batch worker. From the built app this is workerUrl's startWorker. From TypeScript source (CLI through
- * bin/dulcet.mjs, tests) startWorker's `--import tsx/esm` does not take in a Node 20 worker ("Unknown file
- * extension .ts"), and under tsImport module URLs carry a `?tsx-namespace=` query; so the worker is a tiny ES
- * module that loads batchWorker.ts through tsx's tsImport, which does work inside a worker.
- */
-function startBatchWorker(): Worker {
-  const own = new URL(import.meta.url)
-  if (!own.pathname.endsWith('.ts')) return startWorker('batchWorker')
-  own.search = ''
-  const entry = new URL('./batchWorker.ts', own).href
-  const api = createRequire(fileURLToPath(own)).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')
-  const code = `const { tsImport } = await import(${JSON.stringify(pathToFileURL(api).href)});\nawait tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)});\n`
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`))
-}
 
 /** Turns a worker's error description back into the engine's error classes. */
 export function rebuildError(e: ErrorInfo): Error {
@@ -53,7 +35,7 @@ export class PoolWorker {
 
   /** Starts a worker and loads the model; rejects with ModelError when the model cannot be loaded. */
   static start(model: string): Promise<PoolWorker> {
-    const worker = startBatchWorker()
+    const worker = startWorker('batchWorker')
     const w = new PoolWorker(worker)
     return new Promise((resolve, reject) => {
       const onMessage = (m: FromWorker) => {
