@@ -132,6 +132,22 @@ describe('Dulcet in the browser', () => {
     await page.waitForFunction((t) => Number(document.querySelector('[data-testid="transport"]')?.getAttribute('data-time')) > t + 0.1, atSwitch)
     await page.getByTestId('play').click()
     expect(await transport.getAttribute('data-playing')).toBe('false')
+    const cursors = await page.evaluate(() =>
+      ['before', 'after'].map((s) => {
+        const root = document.querySelector(`[data-testid="audio-${s}"] .view`)?.firstElementChild?.shadowRoot
+        const cursor = root?.querySelector('.cursor') as HTMLElement | null | undefined
+        return cursor ? cursor.getBoundingClientRect().left : NaN
+      })
+    )
+    expect(Math.abs(cursors[0] - cursors[1]), 'before and after cursors after pausing').toBeLessThan(3)
+
+    // Save as…: the web host has no native dialog, so the in-app browser picks the place; it renders there.
+    await page.getByTestId('save').click()
+    const dialog = page.getByRole('dialog')
+    await dialog.getByLabel('File name').fill('saved-copy.wav')
+    await dialog.getByRole('button', { name: 'Save here' }).click()
+    await page.getByTestId('enhance-status').filter({ hasText: 'Saved' }).waitFor({ timeout: 60_000 })
+    expect((await page.getByTestId('enhance-status').textContent()) ?? '').toContain('saved-copy.wav')
     expect(await page.getByTestId('enhance-error').count()).toBe(0)
   })
 
@@ -204,6 +220,14 @@ describe('Dulcet in the browser', () => {
     await backend.waitFor()
     expect((await backend.textContent())?.trim()).toMatch(/GPU|Native CPU|WebAssembly|JavaScript/)
     await page.screenshot({ path: join(shots, 'settings.png'), fullPage: true })
+
+    // Back to Enhance: the views stay mounted, so the clips are still drawn after the round trip.
+    await page.getByTestId('nav-enhance').click()
+    await page.locator('[data-testid="audio-after"][data-ready="true"]').waitFor()
+    const ink = await canvasInk(page, 'after')
+    expect(ink.waveform).toBeGreaterThan(0.01)
+    expect(ink.spectrogram).toBeGreaterThan(0.2)
+    await page.screenshot({ path: join(shots, 'enhance-revisited.png'), fullPage: true })
   })
 
   it('ran without page errors, console errors or CSP violations', () => {

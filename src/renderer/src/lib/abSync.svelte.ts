@@ -43,7 +43,11 @@ export class ABSync {
       ws.on('interaction', (t) => mirror((o) => o.setTime(t))),
       ws.on('scroll', (start) => mirror((o) => o.setScrollTime(start))),
       ws.on('timeupdate', (t) => {
-        if (side === this.active) this.time = t
+        if (side !== this.active) return
+        this.time = t
+        // Keep the muted side on the audible one's playhead so an A/B switch never jumps.
+        const o = other()
+        if (this.playing && o && Math.abs(o.getCurrentTime() - t) > 2 * DRIFT_S) mirror((x) => x.setTime(t))
       }),
       ws.on('finish', () => {
         if (side === this.active) this.playing = false
@@ -78,6 +82,8 @@ export class ABSync {
   pause(): void {
     for (const ws of this.all()) ws.pause()
     this.playing = false
+    const lead = this.views[this.active]
+    if (lead) for (const ws of this.all()) if (ws !== lead) ws.setTime(lead.getCurrentTime())
   }
 
   async togglePlay(): Promise<void> {
