@@ -60,6 +60,8 @@ beforeAll(async () => {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
   })
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+  // Generous waits: on a busy 2-core CI machine the engine workers start slowly. Waits end on app flags, not time.
+  page.setDefaultTimeout(60_000)
   page.on('pageerror', (e) => pageProblems.push(`page error: ${e.message}`))
   page.on('console', (m) => {
     if (m.type() === 'error' || /Content.Security.Policy/i.test(m.text())) pageProblems.push(`console ${m.type()}: ${m.text()}`)
@@ -79,7 +81,7 @@ describe('Dulcet in the browser', () => {
     const clipPath = `../shared/data/speech-dev/gl32/${clips[0]}`
     await typePath('input-path', resolve(repo, clipPath))
     const before = page.locator('[data-testid="audio-before"][data-ready="true"][data-spectrogram-ready="true"]')
-    await before.waitFor({ timeout: 30_000 })
+    await before.waitFor({ timeout: 90_000 })
 
     await typePath('output-path', join(tmp, 'enhanced', `${clips[0]}`))
     if (model) {
