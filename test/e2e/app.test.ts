@@ -32,6 +32,12 @@ async function shortestClips(n: number): Promise<string[]> {
   return sized.sort((a, b) => a.size - b.size || a.f.localeCompare(b.f)).slice(0, n).map((x) => x.f)
 }
 
+/** A full-page screenshot from the top (the navigation is sticky, so it is taken unscrolled). */
+async function shot(name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0))
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true })
+}
+
 async function typePath(testid: string, path: string): Promise<void> {
   const field = page.getByTestId(testid)
   await field.fill(path)
@@ -91,7 +97,7 @@ describe('Dulcet in the browser', () => {
     await page.getByTestId('enhance').click()
     const after = page.locator('[data-testid="audio-after"][data-ready="true"][data-spectrogram-ready="true"]')
     await after.waitFor({ timeout: 90_000 })
-    await page.screenshot({ path: join(shots, 'enhance.png'), fullPage: true })
+    await shot('enhance')
 
     for (const side of ['before', 'after']) {
       const ink = await canvasInk(page, side)
@@ -120,7 +126,7 @@ describe('Dulcet in the browser', () => {
       const sc = document.querySelector('[data-testid="audio-after"] .view')?.firstElementChild?.shadowRoot?.querySelector('.scroll')
       return sc !== null && sc !== undefined && Math.abs(sc.scrollLeft - 300) <= 2
     })
-    await page.screenshot({ path: join(shots, 'enhance-zoomed.png'), fullPage: true })
+    await shot('enhance-zoomed')
     await page.getByTestId('zoom').fill('0')
 
     // A/B: play the after side, switch to before mid-play; the playhead carries on from the same place.
@@ -187,10 +193,10 @@ describe('Dulcet in the browser', () => {
     await checkpoint.getByTestId('checkpoint-preview').click()
     await page.locator(`[data-testid="checkpoint-audio"][data-step="${step}"]`).waitFor({ timeout: 90_000 })
     expect(await page.getByTestId('train-charts').getAttribute('data-points')).not.toBe('0')
-    await page.screenshot({ path: join(shots, 'train.png'), fullPage: true })
+    await shot('train')
     await page.getByTestId('train-stop').click()
     await page.getByTestId('train-done').waitFor({ timeout: 90_000 })
-    await page.screenshot({ path: join(shots, 'train-done.png'), fullPage: true })
+    await shot('train-done')
   })
 
   it('runs a batch with a corrupt file: two done, one failed with its error', async () => {
@@ -204,7 +210,7 @@ describe('Dulcet in the browser', () => {
     await page.getByTestId('batch-start').click()
     const report = page.getByTestId('batch-report')
     await report.waitFor({ timeout: 120_000 })
-    await page.screenshot({ path: join(shots, 'batch.png'), fullPage: true })
+    await shot('batch')
     expect(await report.getAttribute('data-state'), (await report.textContent()) ?? '').toBe('done')
     expect(await page.locator('[data-testid="batch-row"][data-status="done"]').count()).toBe(2)
     const failed = page.locator('[data-testid="batch-row"][data-status="failed"]')
@@ -221,7 +227,7 @@ describe('Dulcet in the browser', () => {
     const backend = page.getByTestId('backend-name')
     await backend.waitFor()
     expect((await backend.textContent())?.trim()).toMatch(/GPU|Native CPU|WebAssembly|JavaScript/)
-    await page.screenshot({ path: join(shots, 'settings.png'), fullPage: true })
+    await shot('settings')
 
     // Back to Enhance: the views stay mounted, so the clips are still drawn after the round trip.
     await page.getByTestId('nav-enhance').click()
@@ -229,7 +235,7 @@ describe('Dulcet in the browser', () => {
     const ink = await canvasInk(page, 'after')
     expect(ink.waveform).toBeGreaterThan(0.01)
     expect(ink.spectrogram).toBeGreaterThan(0.2)
-    await page.screenshot({ path: join(shots, 'enhance-revisited.png'), fullPage: true })
+    await shot('enhance-revisited')
   })
 
   it('ran without page errors, console errors or CSP violations', () => {
