@@ -5,6 +5,7 @@ import { registerEnhance } from './commands/enhance.ts'
 import { registerBatch } from './commands/batch.ts'
 import { registerWeb } from './commands/web.ts'
 import { registerTrain } from './commands/train.ts'
+import { registerExport } from './commands/export.ts'
 
 // Each command lives in ./commands/<name>.ts and registers itself here.
 const program = new Command()
@@ -15,6 +16,7 @@ registerEnhance(program)
 registerBatch(program)
 registerWeb(program)
 registerTrain(program)
+registerExport(program)
 
 try {
   await program.parseAsync(process.argv)

@@ -68,5 +68,16 @@ describe('dulcet train (CLI)', () => {
     const metrics = await readJsonl<LoggedStep>(join(out, 'metrics.jsonl'))
     expect(metrics.length).toBe(step)
     expect(metrics.every((m) => m.threshold === 0.2)).toBe(true)
+
+    // dulcet export --best writes the checkpoint with the lowest validation LSD as a model.
+    const checkpoints = await listCheckpoints(out)
+    const best = checkpoints.reduce((a, b) => ((b.validation?.lsd ?? Infinity) < (a.validation?.lsd ?? Infinity) ? b : a))
+    const exported = join(f.root, 'exported')
+    const e = await dulcet(['export', out, exported, '--best', '--name', 'my voice'])
+    expect(e.code, e.stderr).toBe(0)
+    const picked = await loadEnhancerModel(exported)
+    expect(picked.meta.name).toBe('my voice')
+    expect(picked.meta.steps).toBe(best.step)
+    picked.generator.dispose()
   })
 })

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import type * as tf from '@tensorflow/tfjs'
 import { createGan, ganTensors, restoreGanTensors, type Gan } from '../gan/gan.ts'
 import type { Metrics } from '../metrics/index.ts'
-import { saveEnhancerModel } from '../model/format.ts'
+import { saveEnhancerModel, type EnhancerModelMeta } from '../model/format.ts'
 import { parseTrainConfig, type TrainConfig } from './config.ts'
 import { writeDirAtomic } from './fsAtomic.ts'
 import type { RngState } from './rng.ts'
@@ -120,24 +120,27 @@ export async function pruneCheckpoints(run: string, keepLast: number): Promise<v
   for (const c of list) if (!keep.has(c.path)) await rm(c.path, { recursive: true, force: true })
 }
 
-export async function exportGenerator(gan: Gan, modelDir: string, step: number, source: string): Promise<void> {
+/** What a user may say about an exported model; the rest of its meta comes from the run. */
+export type ModelLabel = Partial<Pick<EnhancerModelMeta, 'name' | 'description' | 'source'>>
+
+export async function exportGenerator(gan: Gan, modelDir: string, step: number, source: string, label: ModelLabel = {}): Promise<void> {
   await saveEnhancerModel(modelDir, gan.generator, {
-    name: 'dulcet-enhancer',
-    description: `Trained by Dulcet for ${step} steps`,
+    name: label.name ?? 'dulcet-enhancer',
+    description: label.description ?? `Trained by Dulcet for ${step} steps`,
     sampleRate: gan.config.sampleRate,
     createdAt: new Date().toISOString(),
     steps: step,
-    source
+    source: label.source ?? source
   })
 }
 
 /** Writes the generator of a checkpoint as an enhancer model folder (what `enhance` loads). */
-export async function exportCheckpoint(checkpointDir: string, modelDir: string): Promise<void> {
+export async function exportCheckpoint(checkpointDir: string, modelDir: string, label: ModelLabel = {}): Promise<void> {
   const { config } = await readCheckpointMeta(checkpointDir)
   const gan = createGan(config.gan, config.seed)
   try {
     const meta = await restoreCheckpoint(checkpointDir, gan)
-    await exportGenerator(gan, modelDir, meta.step, checkpointDir)
+    await exportGenerator(gan, modelDir, meta.step, checkpointDir, label)
   } finally {
     gan.dispose()
   }
