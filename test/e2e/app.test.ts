@@ -112,6 +112,17 @@ describe('Dulcet in the browser', () => {
     expect(hashAfter).not.toBe(hashBefore)
     expect(existsSync(join(tmp, 'enhanced', clips[0]))).toBe(true)
 
+    // Mel scale and another colour map: both views redraw with them.
+    await page.getByTestId('freq-scale').selectOption('mel')
+    await page.getByTestId('colormap').selectOption('inferno')
+    for (const side of ['before', 'after']) {
+      await page.locator(`[data-testid="audio-${side}"][data-spectrogram="mel/inferno"][data-spectrogram-ready="true"]`).waitFor()
+      expect((await canvasInk(page, side)).spectrogramColours).toBeGreaterThan(20)
+    }
+    await shot('enhance-mel-inferno')
+    await page.getByTestId('freq-scale').selectOption('logarithmic')
+    await page.getByTestId('colormap').selectOption('magma')
+
     // Zoom applies to both; scrolling one scrolls the other to the same place.
     await page.getByTestId('zoom').fill('2000')
     await page.waitForFunction(() => {
