@@ -2,7 +2,7 @@
  * Enhancement benchmarks (called by bench/index.ts; also runnable alone: `npx tsx bench/enhance.ts`):
  *   - real-time factor (compute s per audio s) per backend (wasm, cpu), each in its own child process since a
  *     tfjs instance has one backend;
- *   - batch throughput (audio s per wall s) with --jobs 1 and 2 on 12 one-minute files;
+ *   - batch throughput (audio s per wall s) with --jobs 1 and 2 on 12 five-minute files;
  *   - peak memory (RSS) and time enhancing a 60-minute 16 kHz file generated at bench time.
  * The model is the bundled resources/models/default.
  */
@@ -103,12 +103,12 @@ export async function benchEnhance(o: { longSeconds?: number } = {}): Promise<Re
       out[`enhance.rtf.${backend}.audioS`] = seconds
     }
 
-    // batch throughput, --jobs 1 vs 2 (workers each hold their own tfjs instance, wasm backend). The batch is
-    // long enough (12 minutes of audio) that worker start-up does not hide the throughput.
+    // batch throughput, --jobs 1 vs 2 (workers each hold their own tfjs instance, wasm backend): an hour of audio in
+    // 12 five-minute files, long enough that worker start-up does not hide the throughput.
     const inDir = join(dir, 'batch-in')
     await mkdir(inDir)
     const clip = join(dir, 'clip.wav')
-    await writeSignal(clip, 60)
+    await writeSignal(clip, 300)
     for (let i = 0; i < 12; i++) await copyFile(clip, join(inDir, `clip${i}.wav`))
     for (const jobs of [1, 2]) {
       const t0 = performance.now()
