@@ -137,6 +137,12 @@ describe('Dulcet in the browser', () => {
       const sc = document.querySelector('[data-testid="audio-after"] .view')?.firstElementChild?.shadowRoot?.querySelector('.scroll')
       return sc !== null && sc !== undefined && Math.abs(sc.scrollLeft - 300) <= 2
     })
+    // zoomed in, the spectrograms are drawn again at the new scale
+    for (const side of ['before', 'after']) {
+      await page.locator(`[data-testid="audio-${side}"][data-ready="true"][data-spectrogram-ready="true"]`).waitFor({ timeout: 30_000 })
+      const ink = await canvasInk(page, side)
+      expect(ink.spectrogram, `${side} zoomed spectrogram pixels`).toBeGreaterThan(0.2)
+    }
     await shot('enhance-zoomed')
     await page.getByTestId('zoom').fill('0')
 

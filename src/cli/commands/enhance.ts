@@ -75,7 +75,7 @@ export function registerEnhance(program: Command): void {
         console.log(`${r.output}`)
         console.log(
           `  ${r.durationS.toFixed(2)} s, ${r.sampleRate} Hz, ${r.channels} ch, ${r.format}; ${r.computeS.toFixed(2)} s ` +
-            `(${(r.computeS / Math.max(r.durationS, 1e-9)).toFixed(3)}x real time); gain ${gain}`
+            `(${(r.durationS / Math.max(r.computeS, 1e-3)).toFixed(1)}x faster than real time); gain ${gain}`
         )
       } catch (e) {
         if (tty) bar.stop()
