@@ -182,7 +182,8 @@ describe('Dulcet in the browser', () => {
     await typePath('train-real', join(tmp, 'real'))
     await typePath('train-out', join(tmp, 'run'))
     await page.getByTestId('preset-tiny').click()
-    await page.getByTestId('opt-steps').fill('40')
+    // far more steps than the test needs: the run is still going when Stop is pressed, however fast the machine
+    await page.getByTestId('opt-steps').fill('1000')
     await page.getByTestId('opt-steps').press('Tab')
     await page.getByTestId('threshold-input').fill('0.1')
     await page.getByTestId('train-start').click()
@@ -257,5 +258,13 @@ describe('Dulcet in the browser', () => {
 
   it('ran without page errors, console errors or CSP violations', () => {
     expect(pageProblems).toEqual([])
+  })
+
+  it('says so when the web host stops, and how to get back', async () => {
+    await host.stop()
+    const banner = page.getByTestId('connection-lost')
+    await banner.waitFor({ timeout: 15_000 })
+    expect(await banner.textContent()).toContain('npm run web')
+    await shot('connection-lost')
   })
 })

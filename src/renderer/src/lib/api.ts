@@ -4,6 +4,7 @@ import type { DulcetApi } from '../../../protocol/api.ts'
 import { DulcetError } from '../../../protocol/api.ts'
 import type { HostInfo } from '../../../protocol/schemas.ts'
 import { getDulcetApi } from '../../../protocol/connect.ts'
+export { onConnectionLost } from '../../../protocol/connect.ts'
 
 export const api: DulcetApi = getDulcetApi()
 
