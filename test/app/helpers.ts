@@ -2,12 +2,10 @@ import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { initBackend } from '../../src/engine/backend.ts'
 import { defaultGeneratorConfig } from '../../src/engine/gan/config.ts'
-import { createGenerator } from '../../src/engine/gan/generator.ts'
-import { saveEnhancerModel } from '../../src/engine/model/format.ts'
 import type { JobHost } from '../../src/jobhost/jobHost.ts'
 import type { DulcetEvent } from '../../src/protocol/events.ts'
+import { saveTestModel } from '../enhance/helpers.ts'
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 export const devData = resolve(repoRoot, '../shared/data/speech-dev')
@@ -35,23 +33,9 @@ export async function smallTrainSet(dir: string, n: number, degraded = 'gl32'): 
   return { synthetic, real }
 }
 
-/** A freshly initialised (identity: last layer zero) small enhancer model, saved in the real model format. */
-export async function identityModel(dir: string): Promise<string> {
-  await initBackend()
-  const g = createGenerator({ ...defaultGeneratorConfig(), channels: 4, blocks: 1, maxDilation: 1 }, 7)
-  try {
-    await saveEnhancerModel(dir, g, {
-      name: 'identity',
-      description: 'fresh generator (identity) for app tests',
-      sampleRate: 16000,
-      createdAt: new Date().toISOString(),
-      steps: 0,
-      source: 'test/app'
-    })
-  } finally {
-    g.dispose()
-  }
-  return dir
+/** A small fresh generator (exactly the identity) saved as an enhancer model. */
+export function identityModel(dir: string): Promise<string> {
+  return saveTestModel(dir, { config: { ...defaultGeneratorConfig(), channels: 4, blocks: 1, maxDilation: 1 } })
 }
 
 /** Records every JobHost event; `next` waits for the first (new or past) event matching a predicate. */

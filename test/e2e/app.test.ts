@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { startWebHost, type WebHost } from './webHost.ts'
-import { canvasInk, makeTestModel } from './helpers.ts'
+import { canvasInk } from './helpers.ts'
 
 const repo = resolve(import.meta.dirname, '../..')
 const devData = resolve(repo, '../shared/data/speech-dev')
@@ -20,7 +20,6 @@ let host: WebHost
 let browser: Browser
 let page: Page
 let clips: string[]
-let model: string | null
 /** Uncaught page errors, console errors and CSP violations: the app must produce none. */
 const pageProblems: string[] = []
 
@@ -57,8 +56,8 @@ beforeAll(async () => {
   await copyFile(join(devData, 'gl32', clips[0]), join(tmp, 'batch-in', 'a.wav'))
   await copyFile(join(devData, 'opus6k', clips[1]), join(tmp, 'batch-in', 'b.wav'))
   await writeFile(join(tmp, 'batch-in', 'corrupt.wav'), 'this is a text file, not audio\n')
-  // The default model when the lead has shipped it; until then a small generator with a non-zero output layer.
-  model = existsSync(join(defaultModel, 'model.json')) ? null : await makeTestModel(join(tmp, 'model'))
+  // The views enhance with the bundled default model unless told otherwise: it must be there.
+  expect(existsSync(join(defaultModel, 'model.json'))).toBe(true)
 
   host = await startWebHost(repo, join(tmp, 'settings.json'), { DULCET_USER_DATA: join(tmp, 'userdata') })
   browser = await chromium.launch({
@@ -90,10 +89,6 @@ describe('Dulcet in the browser', () => {
     await before.waitFor({ timeout: 90_000 })
 
     await typePath('output-path', join(tmp, 'enhanced', `${clips[0]}`))
-    if (model) {
-      await page.getByTestId('enhance-model-mode').selectOption('folder')
-      await typePath('enhance-model-folder', model)
-    }
     await page.getByTestId('enhance').click()
     const after = page.locator('[data-testid="audio-after"][data-ready="true"][data-spectrogram-ready="true"]')
     await after.waitFor({ timeout: 90_000 })
@@ -111,6 +106,7 @@ describe('Dulcet in the browser', () => {
     expect(hashAfter).toMatch(/^[0-9a-f]{8}$/)
     expect(hashAfter).not.toBe(hashBefore)
     expect(existsSync(join(tmp, 'enhanced', clips[0]))).toBe(true)
+    expect((await page.getByTestId('enhance-status').textContent()) ?? '').toContain('default model')
 
     // Mel scale and another colour map: both views redraw with them.
     await page.getByTestId('freq-scale').selectOption('mel')
@@ -221,10 +217,6 @@ describe('Dulcet in the browser', () => {
     await page.getByTestId('nav-batch').click()
     await typePath('batch-in', join(tmp, 'batch-in'))
     await typePath('batch-out', join(tmp, 'batch-out'))
-    if (model) {
-      await page.getByTestId('batch-model-mode').selectOption('folder')
-      await typePath('batch-model-folder', model)
-    }
     await page.getByTestId('batch-start').click()
     const report = page.getByTestId('batch-report')
     await report.waitFor({ timeout: 120_000 })

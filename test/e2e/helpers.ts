@@ -1,30 +1,4 @@
-import * as tf from '@tensorflow/tfjs'
 import type { Page } from 'playwright-core'
-import { GeneratorConfigSchema } from '../../src/engine/gan/config.ts'
-import { createGenerator } from '../../src/engine/gan/generator.ts'
-import { saveEnhancerModel } from '../../src/engine/model/format.ts'
-
-/**
- * A small enhancer model whose output layer is not zero (a fresh generator is the identity), so enhancing
- * with it audibly changes the audio. Stands in for resources/models/default until that model ships.
- */
-export async function makeTestModel(dir: string): Promise<string> {
-  await tf.setBackend('cpu')
-  const generator = createGenerator(GeneratorConfigSchema.parse({ channels: 8, blocks: 2, maxDilation: 4, downsample: 4 }), 7)
-  const out = generator.variables.get('out.w')
-  if (!out) throw new Error('generator has no out.w')
-  tf.tidy(() => out.assign(tf.randomNormal(out.shape, 0, 0.05, 'float32', 11)))
-  await saveEnhancerModel(dir, generator, {
-    name: 'e2e-test',
-    description: 'small generator with a random output layer (e2e test)',
-    sampleRate: 16000,
-    createdAt: new Date().toISOString(),
-    steps: 0,
-    source: 'test/e2e/helpers.ts'
-  })
-  generator.dispose()
-  return dir
-}
 
 export interface CanvasInk {
   /** Fraction of waveform pixels that are drawn (not transparent). */
