@@ -3,6 +3,8 @@
  * training a GAN, and says in plain words what is happening and what to change. A detector that has
  * fired stays quiet for `cooldownSteps` so the event list is not flooded with one message per step.
  */
+import type { StepStats } from '../gan/gan.ts'
+
 export type Detector = 'vanishing-gradients' | 'critic-collapse' | 'weight-divergence' | 'deep-plateau' | 'non-finite'
 
 export interface DiagnosticEvent {
@@ -14,21 +16,11 @@ export interface DiagnosticEvent {
   advice: string
 }
 
-
-/** The parts of a training step the detectors read (StepStats of the GAN core has all of them). */
-export interface DiagnosedStep {
-  step: number
-  lossD: number
-  lossG: number
-  dReal: number
-  dFake: number
-  gap: number
-  criticLayers: number
-  gradNormG: Record<string, number>
-  gradNormD: Record<string, number>
-  weightNormG: Record<string, number>
-  weightNormD: Record<string, number>
-}
+/** The parts of a training step the detectors read. */
+export type DiagnosedStep = Pick<
+  StepStats,
+  'step' | 'lossD' | 'lossG' | 'dReal' | 'dFake' | 'gap' | 'criticLayers' | 'gradNormG' | 'gradNormD' | 'weightNormG' | 'weightNormD'
+>
 
 export interface DiagnosticsConfig {
   enabled: boolean
