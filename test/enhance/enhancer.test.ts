@@ -4,16 +4,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { integratedLoudness, probeAudio, readAudio } from '../../src/engine/audio/index.ts'
 import * as tf from '@tensorflow/tfjs'
 import { enhanceFile, enhanceWithModel, openModel } from '../../src/engine/enhance/index.ts'
-import { devData, maxAbsDiff, saveTestModel, speechLike, tempDir, writeTestWav } from './helpers.ts'
+import { devData, maxAbsDiff, saveTestModel, speechLike, tempDir, tinySpectralGeneratorConfig, writeTestWav } from './helpers.ts'
 
 let t: { dir: string; cleanup(): Promise<void> }
 let identity: string
 let perturbed: string
+let perturbedSpectral: string
 
 beforeAll(async () => {
   t = await tempDir()
   identity = await saveTestModel(join(t.dir, 'identity'))
   perturbed = await saveTestModel(join(t.dir, 'perturbed'), { perturb: 0.05 })
+  perturbedSpectral = await saveTestModel(join(t.dir, 'perturbed-spectral'), { perturb: 0.05, config: tinySpectralGeneratorConfig() })
 })
 afterAll(() => t.cleanup())
 
@@ -53,16 +55,17 @@ describe('enhanceFile with an identity model', () => {
 })
 
 describe('enhanceFile with a model that changes the audio', () => {
-  it('has no seams: chunked output equals whole-file output (16 kHz mono, 44.1 kHz stereo)', async () => {
-    for (const [rate, channels] of [
-      [16000, 1],
-      [44100, 2]
-    ]) {
+  it('has no seams: chunked output equals whole-file output (16 kHz mono, 44.1 kHz stereo; with and without input spectrum and FIR)', async () => {
+    for (const [rate, channels, model] of [
+      [16000, 1, perturbed],
+      [44100, 2, perturbed],
+      [16000, 1, perturbedSpectral]
+    ] as const) {
       const input = await writeTestWav(out(`seam${rate}.wav`), speechLike(rate, rate === 16000 ? 2.7 : 1.3, channels), 'float32')
       const x = await readAudio(input)
       const runs = []
       for (const chunkSeconds of [0.3, 60]) {
-        await enhanceFile(input, out('seam.wav'), { model: perturbed, chunkSeconds, matchLoudness: false })
+        await enhanceFile(input, out('seam.wav'), { model, chunkSeconds, matchLoudness: false })
         runs.push((await readAudio(out('seam.wav'))).channels)
       }
       for (let c = 0; c < channels; c++) {

@@ -16,18 +16,25 @@ export function tinyGeneratorConfig(): GeneratorConfig {
   return { ...defaultGeneratorConfig(), downsample: 4, channels: 8, blocks: 6, maxDilation: 16 }
 }
 
+/** The tiny generator with the optional input spectrum and FIR branch switched on. */
+export function tinySpectralGeneratorConfig(): GeneratorConfig {
+  return { ...tinyGeneratorConfig(), inputSpectrum: 32, firTaps: 63 }
+}
+
 /**
  * Saves a fresh generator (exactly the identity) as an enhancer model. With `perturb`, the zero-initialised output
- * layer gets random weights, so the model really changes the audio (for seam and rate tests).
+ * layer (and FIR) gets random weights, so the model really changes the audio (for seam and rate tests).
  */
 export async function saveTestModel(dir: string, o: { sampleRate?: number; perturb?: number; config?: GeneratorConfig } = {}): Promise<string> {
   await initBackend()
   const g = createGenerator(o.config ?? tinyGeneratorConfig(), 7)
   try {
     if (o.perturb) {
-      const v = g.variables.get('out.w') as tf.Variable
       const scale = o.perturb
-      v.assign(tf.tidy(() => tf.randomNormal(v.shape, 0, scale, 'float32', 11)))
+      for (const name of ['out.w', 'fir.w']) {
+        const v = g.variables.get(name)
+        v?.assign(tf.tidy(() => tf.randomNormal(v.shape, 0, scale, 'float32', 11)))
+      }
     }
     await saveEnhancerModel(dir, g, {
       name: o.perturb ? 'perturbed test model' : 'identity test model',

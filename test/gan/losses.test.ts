@@ -2,7 +2,14 @@ import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../src/engine/backend.ts'
 import { createGan, deviation, ganStep } from '../../src/engine/gan/gan.ts'
-import { criticLoss, fractionOver, generatorAdversarialLoss, hingeReconstruction } from '../../src/engine/gan/losses.ts'
+import {
+  criticLoss,
+  deviationOver,
+  fractionOver,
+  generatorAdversarialLoss,
+  hingeReconstruction,
+  logMel
+} from '../../src/engine/gan/losses.ts'
 import { LIVE, noise, tinyConfig } from './helpers.ts'
 
 beforeAll(async () => {
@@ -96,6 +103,26 @@ describe('paired loss', () => {
     gan.dispose()
     fresh.dispose()
     tf.dispose([syn, real])
+  })
+
+  it('adds pairedMelWeight * the log-mel L1 distance, which ignores detail inside a mel band', () => {
+    const gan = createGan(tinyConfig({ pairedWeight: 0, pairedMelWeight: 2 }), 54)
+    const syn = noise(2, 4096, 5)
+    const real = noise(2, 4096, 6)
+    const s = ganStep(gan, { synthetic: syn, real, pairedReal: real }, LIVE)
+    expect(s.pairedMel).toBeGreaterThan(0)
+    expect(s.lossG).toBeCloseTo(s.adversarial + LIVE.weight * s.reconstruction + 2 * s.pairedMel, 4)
+    const fresh = createGan(tinyConfig({ pairedMelWeight: 2 }), 55)
+    expect(ganStep(fresh, { synthetic: syn, real, pairedReal: syn }, LIVE).pairedMel).toBe(0)
+    gan.dispose()
+    fresh.dispose()
+    // Two noises of the same level: their mel envelopes are close, their bin-by-bin spectra are not.
+    const mel = (x: tf.Tensor3D, y: tf.Tensor3D) => num(tf.mean(tf.abs(tf.sub(logMel(x, 16000), logMel(y, 16000)))))
+    const bins = num(tf.mean(deviationOver(syn, real, [{ nFft: 1024, hop: 256 }])))
+    expect(mel(syn, real)).toBeLessThan(bins / 2)
+    const louder = tf.mul(real, 2) as tf.Tensor3D
+    expect(mel(real, louder)).toBeCloseTo(Math.LN2, 3) // twice the amplitude: ln 2 in every band
+    tf.dispose([syn, real, louder])
   })
 })
 

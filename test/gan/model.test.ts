@@ -40,11 +40,16 @@ describe('generator', () => {
     g.dispose()
   })
 
-  it('reports its receptive field: a change in the input moves outputs only within it', () => {
-    const g = createGenerator(tiny, 5)
+  it.each([
+    ['plain', tiny],
+    ['with input spectrum and FIR', GeneratorConfigSchema.parse({ ...tiny, inputSpectrum: 64, firTaps: 41 })]
+  ])('reports its receptive field (%s): a change in the input moves outputs only within it', (_, config) => {
+    const g = createGenerator(config, 5)
     // make the residual non-zero so that context matters
-    const out = g.variables.get('out.w') as tf.Variable
-    out.assign(tf.randomNormal(out.shape, 0, 0.1, 'float32', 9))
+    for (const name of ['out.w', 'fir.w']) {
+      const v = g.variables.get(name)
+      v?.assign(tf.randomNormal(v.shape, 0, 0.1, 'float32', 9))
+    }
     const t = 2048
     const x = sine(t)
     const imp = tf.tidy(() => tf.add(x, tf.oneHot(tf.tensor1d([1024], 'int32'), t).reshape([1, t, 1])) as tf.Tensor3D)

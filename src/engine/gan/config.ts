@@ -26,6 +26,18 @@ export interface GeneratorConfig {
   ioKernelSize: number
   /** Negative slope of the leaky ReLU. */
   leak: number
+  /**
+   * Taps of a linear FIR on the full-rate input whose output joins the residual (0: none). It is an equaliser
+   * with about sampleRate / firTaps Hz resolution that the deep stack would otherwise have to learn, and it
+   * cannot add the frame-rate images (multiples of sampleRate / downsample) the folded stack can.
+   */
+  firTaps: number
+  /**
+   * nFft of a log-magnitude spectrum computed for every frame (Hann window centred on the frame, hop = downsample)
+   * and fed to the input conv beside the folded samples (0: none). It lets the stack see at once which bands the
+   * input has, e.g. to extend a band-limited input and leave a full-band one alone.
+   */
+  inputSpectrum: number
 }
 
 export interface CriticConfig {
@@ -52,6 +64,8 @@ export interface GanConfig {
   regularization: { spectralNorm: boolean; weightClip: number | null; gradientPenalty: number; l2G: number; l2D: number }
   reconstruction: { threshold: number; weight: number; resolutions: StftResolution[] }
   pairedWeight: number
+  /** Weight of the paired log-mel term (see losses.ts). */
+  pairedMelWeight: number
   incrementalCritic: { enabled: boolean; startLayers: number; addEvery: number; fadeSteps: number }
   /** "FARGAN replay" (not the FARGAN vocoder of Valin et al.). */
   farganReplay: { enabled: boolean; fraction: number }
@@ -83,7 +97,24 @@ export const GeneratorConfigSchema = z.object({
   kernelSize: z.number().int().min(1).max(31).refine((k) => k % 2 === 1, 'must be odd').default(3),
   maxDilation: pow2(4096).default(64),
   ioKernelSize: z.number().int().min(1).max(31).refine((k) => k % 2 === 1, 'must be odd').default(5),
-  leak: z.number().min(0).max(1).default(0.2)
+  leak: z.number().min(0).max(1).default(0.2),
+  firTaps: z
+    .number()
+    .int()
+    .min(0)
+    .max(4095)
+    .refine((k) => k === 0 || k % 2 === 1, 'must be 0 (none) or odd')
+    .default(0),
+  inputSpectrum: z
+    .number()
+    .int()
+    .min(0)
+    .max(4096)
+    .refine((n) => (n & (n - 1)) === 0, 'must be 0 (none) or a power of two')
+    .default(0)
+}).refine((g) => g.inputSpectrum === 0 || g.inputSpectrum >= g.downsample, {
+  message: 'must be 0 or at least downsample',
+  path: ['inputSpectrum']
 })
 
 export const CriticConfigSchema = z.object({
@@ -121,6 +152,7 @@ export const GanConfigSchema = z
       })
       .prefault({}),
     pairedWeight: z.number().min(0).default(0),
+    pairedMelWeight: z.number().min(0).default(0),
     incrementalCritic: z
       .object({
         enabled: z.boolean().default(false),

@@ -4,7 +4,8 @@
  * ganStep = (criticSteps x critic update) + one generator update:
  *   critic: power-iterate spectral norms; loss = adversarial(D(real'), D(G(synthetic))) [+ gradient penalty]
  *           [+ l2D * sum w^2]; Adam; [clip weights]. real' = real with the FARGAN-replay samples put in.
- *   generator: loss = adversarial(D(G(x))) + weight * reconstruction(G(x), x) [+ pairedWeight * paired]
+ *   generator: loss = adversarial(D(G(x))) + weight * reconstruction(G(x), x) [+ pairedWeight * paired
+ *           + pairedMelWeight * pairedMel]
  *           [+ l2G * sum w^2]; Adam.   (see losses.ts for what reconstruction/deviation are)
  * "FARGAN replay" is Dulcet's replay technique (the fakes the critic scored highest in step t replace a fraction
  * of the real batch in step t+1); it is unrelated to the FARGAN vocoder of Valin et al.
@@ -21,6 +22,7 @@ import {
   generatorAdversarialLoss,
   gradientPenalty,
   hingeReconstruction,
+  logMel,
   logSpectra,
   sumOfSquares
 } from './losses.ts'
@@ -67,6 +69,8 @@ export interface StepStats {
   adversarial: number
   reconstruction: number
   paired: number
+  /** The paired mel term (before pairedMelWeight); 0 without paired clips. */
+  pairedMel: number
   dReal: number
   dFake: number
   gap: number
@@ -208,18 +212,21 @@ export function ganStep(gan: Gan, batch: Batch, live: LiveSettings): StepStats {
     const rec = hingeReconstruction(dev, tau)
     let loss = tf.add(adv, tf.mul(rec, live.weight))
     let paired = tf.scalar(0)
+    let pairedMel = tf.scalar(0)
     if (batch.pairedReal) {
       const rs = c.reconstruction.resolutions
       paired = tf.mean(tf.abs(tf.sub(logSpectra(out, rs), logSpectra(batch.pairedReal, rs))))
       if (c.pairedWeight > 0) loss = tf.add(loss, tf.mul(paired, c.pairedWeight))
+      pairedMel = tf.mean(tf.abs(tf.sub(logMel(out, c.sampleRate), logMel(batch.pairedReal, c.sampleRate))))
+      if (c.pairedMelWeight > 0) loss = tf.add(loss, tf.mul(pairedMel, c.pairedMelWeight))
     }
     if (reg.l2G > 0) loss = tf.add(loss, tf.mul(sumOfSquares([...gVarMap.values()]), reg.l2G))
-    parts = [tf.keep(adv), tf.keep(rec), tf.keep(paired), tf.keep(fractionOver(dev, tau))]
+    parts = [tf.keep(adv), tf.keep(rec), tf.keep(paired), tf.keep(pairedMel), tf.keep(fractionOver(dev, tau))]
     return loss as tf.Scalar
   }, [...gVarMap.values()])
   const namedG = renamed(gGrads, gVarMap)
   gan.optG.apply(namedG, c.optimizer.lrG * live.lrScale)
-  const [adversarial, reconstruction, paired, overThreshold] = parts.map((p) => p.dataSync()[0])
+  const [adversarial, reconstruction, paired, pairedMel, overThreshold] = parts.map((p) => p.dataSync()[0])
   const lossG = lossGT.dataSync()[0]
   const gradNormG = layerNorms(namedG)
   tf.dispose([lossGT, ...Object.values(gGrads), ...parts])
@@ -232,6 +239,7 @@ export function ganStep(gan: Gan, batch: Batch, live: LiveSettings): StepStats {
     adversarial,
     reconstruction,
     paired,
+    pairedMel,
     dReal,
     dFake,
     gap: dReal - dFake,

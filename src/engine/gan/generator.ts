@@ -1,10 +1,10 @@
 /**
  * The generator: a residual dilated 1-D conv net on the waveform.
  *
- *   x [B, T, 1] --fold by `downsample` (space-to-depth)--> [B, T/s, s] --conv(ioKernel)--> [B, T/s, C]
+ *   x [B, T, 1] --fold by `downsample` (space-to-depth)--> [B, T/s, s] [++ spectrum features] --conv(ioKernel)--> [B, T/s, C]
  *     --> blocks x { h += W2 * lrelu(dilatedConv(lrelu(h), d)) }      (d cycles 1, 2, 4, ... maxDilation)
  *     --> lrelu --> conv(ioKernel) to s channels --> unfold (sub-pixel) --> residual r [B, T, 1]
- *   output = x + r
+ *   output = x + r [+ fir(x)]          (fir: an optional linear full-rate FIR, firTaps > 0)
  *
  * The deep stack runs at the low rate T/s, which keeps enhancement cheap. The output conv is zero-initialised,
  * so a fresh generator is exactly the identity. Its layers use the fast first-order gradients of layers.ts (the
@@ -12,6 +12,7 @@
  * `stride` samples: when processing a long signal in chunks, start chunks at multiples of `stride`.
  */
 import * as tf from '@tensorflow/tfjs'
+import { stftKernel } from '../dsp/diffStft.ts'
 import type { GeneratorConfig } from './config.ts'
 import { generatorConvLayers } from './config.ts'
 import {
@@ -45,17 +46,24 @@ export interface Generator {
   dispose(): void
 }
 
+/** Bins of the per-frame input spectrum (0 without one). */
+function spectrumBins(c: GeneratorConfig): number {
+  return c.inputSpectrum > 0 ? c.inputSpectrum / 2 + 1 : 0
+}
+
 export function generatorReceptiveField(c: GeneratorConfig): number {
-  let frames = 2 * ((c.ioKernelSize - 1) / 2)
+  // the spectrum window reaches (inputSpectrum - downsample) / 2 samples past its frame on each side
+  let frames = 2 * ((c.ioKernelSize - 1) / 2) + Math.ceil(Math.max(0, c.inputSpectrum - c.downsample) / 2 / c.downsample)
   for (let i = 0; i < c.blocks; i++) frames += cycleDilation(i, c.maxDilation) * ((c.kernelSize - 1) / 2)
-  return (frames + 1) * c.downsample
+  return Math.max((frames + 1) * c.downsample, (c.firTaps - 1) / 2)
 }
 
 export function generatorFlopsPerSecond(c: GeneratorConfig, sampleRate: number): number {
   const s = c.downsample
   const ch = c.channels
-  const perFrame = 2 * (c.ioKernelSize * s * ch + c.blocks * (c.kernelSize * ch * ch + ch * ch) + c.ioKernelSize * ch * s)
-  return (perFrame * sampleRate) / s
+  const spectrum = c.inputSpectrum * 2 * spectrumBins(c)
+  const perFrame = 2 * (spectrum + c.ioKernelSize * (s + spectrumBins(c)) * ch + c.blocks * (c.kernelSize * ch * ch + ch * ch) + c.ioKernelSize * ch * s)
+  return (perFrame * sampleRate) / s + 2 * c.firTaps * sampleRate
 }
 
 export function createGenerator(config: GeneratorConfig, seed = 1): Generator {
@@ -70,7 +78,7 @@ export function createGenerator(config: GeneratorConfig, seed = 1): Generator {
 
   const s = c.downsample
   const ch = c.channels
-  kernel('in', c.ioKernelSize, s, ch, 1)
+  kernel('in', c.ioKernelSize, s + spectrumBins(c), ch, 1)
   bias('in', ch)
   // Each residual branch adds variance; scaling its last layer by 1/sqrt(blocks) keeps deep stacks stable.
   const branchGain = 1 / Math.sqrt(Math.max(1, c.blocks))
@@ -83,6 +91,7 @@ export function createGenerator(config: GeneratorConfig, seed = 1): Generator {
   }
   kernel('out', c.ioKernelSize, ch, s, 0)
   bias('out', s)
+  if (c.firTaps > 0) kernel('fir', c.firTaps, 1, 1, 0)
 
   const w = (name: string) => vars.get(name) as unknown as tf.Tensor3D
   const b = (name: string) => vars.get(name) as unknown as tf.Tensor1D
@@ -93,7 +102,9 @@ export function createGenerator(config: GeneratorConfig, seed = 1): Generator {
       if (chIn !== 1) throw new Error(`generator expects [B, T, 1], got [${x.shape.join(', ')}]`)
       const xp = padToMultiple(x, s)
       const tp = xp.shape[1]
-      let h = addBias(conv1dSame(spaceToDepth(xp, s), w('in.w'), 1, true), b('in.b'))
+      let folded = spaceToDepth(xp, s)
+      if (c.inputSpectrum > 0) folded = tf.concat([folded, frameSpectrum(xp, c.inputSpectrum, s)], 2)
+      let h = addBias(conv1dSame(folded, w('in.w'), 1, true), b('in.b'))
       for (let i = 0; i < c.blocks; i++) {
         const n = blockName(i)
         let r = addBias(conv1dSame(leakyRelu(h, c.leak), w(`${n}.dil.w`), cycleDilation(i, c.maxDilation), true), b(`${n}.dil.b`))
@@ -103,6 +114,7 @@ export function createGenerator(config: GeneratorConfig, seed = 1): Generator {
       const frames = addBias(conv1dSame(leakyRelu(h, c.leak), w('out.w'), 1, true), b('out.b'))
       let residual = tf.reshape(frames, [batch, tp, 1]) as tf.Tensor3D
       if (tp > t) residual = tf.slice(residual, [0, 0, 0], [batch, t, 1])
+      if (c.firTaps > 0) residual = tf.add(residual, tf.conv1d(x, w('fir.w'), 1, 'same'))
       return tf.add(x, residual)
     })
   }
@@ -120,6 +132,23 @@ export function createGenerator(config: GeneratorConfig, seed = 1): Generator {
       vars.clear()
     }
   }
+}
+
+/**
+ * (ln(|STFT| + 1e-4) + 6) / 3 per frame of `hop` samples: [B, T/hop, nFft/2 + 1], the Hann window centred on the
+ * frame (zeros beyond the ends). The offset and scale put silence near -1 and loud speech bins near +0.5.
+ */
+function frameSpectrum(x: tf.Tensor3D, nFft: number, hop: number): tf.Tensor3D {
+  return tf.tidy(() => {
+    const pad = (nFft - hop) / 2
+    const frames = tf.conv1d(tf.pad(x, [[0, 0], [pad, pad], [0, 0]]), stftKernel(nFft), hop, 'valid')
+    const bins = nFft / 2 + 1
+    const [b, t] = frames.shape
+    const re = tf.slice(frames, [0, 0, 0], [b, t, bins])
+    const im = tf.slice(frames, [0, 0, bins], [b, t, bins])
+    const mag = tf.sqrt(tf.add(tf.add(tf.square(re), tf.square(im)), 1e-12))
+    return tf.div(tf.add(tf.log(tf.add(mag, 1e-4)), 6), 3) as tf.Tensor3D
+  })
 }
 
 function blockName(i: number): string {

@@ -11,6 +11,10 @@
  *     reconstruction = mean over bins and examples of max(0, deviation - tau)
  *     overThreshold  = fraction of bins with deviation > tau
  * Paired loss (when a batch carries the paired real clip): mean over bins of |ln(|S(out)|+1e-4) - ln(|S(paired)|+1e-4)|.
+ * Paired mel loss (HiFi-GAN's mel term): mean over mel bands and frames of |ln(M|S(out)|+1e-6) - ln(M|S(paired)|+1e-6)|,
+ * S the 1024/256 STFT, M 80 Slaney mel bands with each row scaled to sum 1 (a band's mean magnitude). It compares
+ * spectral envelopes, not the harmonics within a band, so the generator is not pushed to chase fine structure it
+ * cannot know (Griffin-Lim or codec input).
  *
  * Adversarial losses, on raw critic scores D(.):
  *   wasserstein  D: mean D(fake) - mean D(real)                       G: -mean D(fake)
@@ -18,7 +22,8 @@
  *   hinge        D: mean relu(1 - D(real)) + mean relu(1 + D(fake))    G: -mean D(fake)
  */
 import * as tf from '@tensorflow/tfjs'
-import { diffLogMagnitude } from '../dsp/diffStft.ts'
+import { diffLogMagnitude, diffStftMagnitude } from '../dsp/diffStft.ts'
+import { melFilterbank } from '../dsp/mel.ts'
 import type { GanConfig, StftResolution } from './config.ts'
 
 export const DEVIATION_FLOOR = 1e-4
@@ -31,6 +36,33 @@ export function logSpectra(x: tf.Tensor3D, resolutions: StftResolution[]): tf.Te
     const b = x.shape[0]
     const parts = resolutions.map((r) => tf.reshape(diffLogMagnitude(x, r.nFft, r.hop, DEVIATION_FLOOR), [b, -1]))
     return (parts.length === 1 ? parts[0] : tf.concat(parts, 1)) as tf.Tensor2D
+  })
+}
+
+export const MEL_LOSS = { nFft: 1024, hop: 256, mels: 80, floor: 1e-6 }
+
+const melBanks = new Map<number, tf.Tensor2D>()
+
+/** [bins, mels], rows of the Slaney filterbank scaled to sum 1; cached per sample rate (kept alive). */
+function melBank(sampleRate: number): tf.Tensor2D {
+  let m = melBanks.get(sampleRate)
+  if (!m) {
+    const rows = melFilterbank(sampleRate, MEL_LOSS.nFft, MEL_LOSS.mels).map((r) => {
+      const sum = r.reduce((a, v) => a + v, 0)
+      return Array.from(r, (v) => v / sum)
+    })
+    m = tf.keep(tf.transpose(tf.tensor2d(rows)))
+    melBanks.set(sampleRate, m)
+  }
+  return m
+}
+
+/** ln(M|S(x)| + 1e-6): [B * frames, mels] (see the header). */
+export function logMel(x: tf.Tensor3D, sampleRate: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const mag = diffStftMagnitude(x, MEL_LOSS.nFft, MEL_LOSS.hop)
+    const flat = tf.reshape(mag, [-1, MEL_LOSS.nFft / 2 + 1]) as tf.Tensor2D
+    return tf.log(tf.add(tf.matMul(flat, melBank(sampleRate)), MEL_LOSS.floor))
   })
 }
 

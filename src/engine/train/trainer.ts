@@ -143,8 +143,9 @@ export async function train(o: TrainOptions, hooks: TrainHooks = {}): Promise<Tr
       info(`Generator initialised from the model in ${o.init}.`)
     }
     const segment = Math.round(config.segmentSeconds * rate)
-    const sampler = new BatchSampler(data, segment, config.batchSize, config.silenceDb, config.gan.pairedWeight > 0, rng)
-    if (config.gan.pairedWeight > 0 && !sampler.usesPairs) info('pairedWeight is set, but no file has the same relative path in both folders: the paired loss is off.')
+    const wantsPairs = config.gan.pairedWeight > 0 || config.gan.pairedMelWeight > 0
+    const sampler = new BatchSampler(data, segment, config.batchSize, config.silenceDb, wantsPairs, rng)
+    if (wantsPairs && !sampler.usesPairs) info('pairedWeight/pairedMelWeight is set, but no file has the same relative path in both folders: the paired losses are off.')
     const g = config.gan
     const diag = new Diagnostics(config.diagnostics, {
       loss: g.loss,
