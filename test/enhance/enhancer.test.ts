@@ -55,7 +55,7 @@ describe('enhanceFile with an identity model', () => {
 })
 
 describe('enhanceFile with a model that changes the audio', () => {
-  it('has no seams: chunked output equals whole-file output (16 kHz mono, 44.1 kHz stereo; with and without input spectrum and FIR)', async () => {
+  it('has no seams: chunked output equals whole-file output (16 kHz mono, 44.1 kHz stereo; with and without input spectrum, FIR and gate)', async () => {
     for (const [rate, channels, model] of [
       [16000, 1, perturbed],
       [44100, 2, perturbed],

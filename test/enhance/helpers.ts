@@ -16,9 +16,9 @@ export function tinyGeneratorConfig(): GeneratorConfig {
   return { ...defaultGeneratorConfig(), downsample: 4, channels: 8, blocks: 6, maxDilation: 16 }
 }
 
-/** The tiny generator with the optional input spectrum and FIR branch switched on. */
+/** The tiny generator with the optional input spectrum, FIR branch and output gate switched on. */
 export function tinySpectralGeneratorConfig(): GeneratorConfig {
-  return { ...tinyGeneratorConfig(), inputSpectrum: 32, firTaps: 63 }
+  return { ...tinyGeneratorConfig(), inputSpectrum: 32, firTaps: 63, outputGate: true }
 }
 
 /**
@@ -31,7 +31,7 @@ export async function saveTestModel(dir: string, o: { sampleRate?: number; pertu
   try {
     if (o.perturb) {
       const scale = o.perturb
-      for (const name of ['out.w', 'fir.w']) {
+      for (const name of ['out.w', 'fir.w', 'gate.w']) {
         const v = g.variables.get(name)
         v?.assign(tf.tidy(() => tf.randomNormal(v.shape, 0, scale, 'float32', 11)))
       }

@@ -105,15 +105,18 @@ describe('paired loss', () => {
     tf.dispose([syn, real])
   })
 
-  it('adds pairedMelWeight * the log-mel L1 distance, which ignores detail inside a mel band', () => {
+  it('adds pairedMelWeight * the log-mel distance relative to the input: 0 when equal to the real clip, 1 when unchanged', () => {
     const gan = createGan(tinyConfig({ pairedWeight: 0, pairedMelWeight: 2 }), 54)
     const syn = noise(2, 4096, 5)
     const real = noise(2, 4096, 6)
     const s = ganStep(gan, { synthetic: syn, real, pairedReal: real }, LIVE)
     expect(s.pairedMel).toBeGreaterThan(0)
     expect(s.lossG).toBeCloseTo(s.adversarial + LIVE.weight * s.reconstruction + 2 * s.pairedMel, 4)
-    const fresh = createGan(tinyConfig({ pairedMelWeight: 2 }), 55)
+    const fresh = createGan(tinyConfig({ pairedMelWeight: 2 }), 55) // identity generator: output == synthetic
     expect(ganStep(fresh, { synthetic: syn, real, pairedReal: syn }, LIVE).pairedMel).toBe(0)
+    const unchanged = createGan(tinyConfig({ pairedMelWeight: 2, optimizer: { lrG: 1e-12 } }), 56)
+    expect(ganStep(unchanged, { synthetic: syn, real, pairedReal: real }, LIVE).pairedMel).toBeCloseTo(1, 1)
+    unchanged.dispose()
     gan.dispose()
     fresh.dispose()
     // Two noises of the same level: their mel envelopes are close, their bin-by-bin spectra are not.

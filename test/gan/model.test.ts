@@ -28,8 +28,11 @@ function sine(t: number): tf.Tensor3D {
 }
 
 describe('generator', () => {
-  it('a fresh generator is exactly the identity, for lengths that are not multiples of its stride', () => {
-    const g = createGenerator(tiny, 3)
+  it.each([
+    ['plain', tiny],
+    ['with input spectrum, FIR and gate', GeneratorConfigSchema.parse({ ...tiny, inputSpectrum: 16, firTaps: 9, outputGate: true })]
+  ])('a fresh generator (%s) is exactly the identity, for lengths that are not multiples of its stride', (_, config) => {
+    const g = createGenerator(config, 3)
     for (const t of [1000, 1003]) {
       const x = sine(t)
       const y = g.apply(x)
@@ -42,11 +45,11 @@ describe('generator', () => {
 
   it.each([
     ['plain', tiny],
-    ['with input spectrum and FIR', GeneratorConfigSchema.parse({ ...tiny, inputSpectrum: 64, firTaps: 41 })]
+    ['with input spectrum, FIR and gate', GeneratorConfigSchema.parse({ ...tiny, inputSpectrum: 64, firTaps: 41, outputGate: true })]
   ])('reports its receptive field (%s): a change in the input moves outputs only within it', (_, config) => {
     const g = createGenerator(config, 5)
     // make the residual non-zero so that context matters
-    for (const name of ['out.w', 'fir.w']) {
+    for (const name of ['out.w', 'fir.w', 'gate.w']) {
       const v = g.variables.get(name)
       v?.assign(tf.randomNormal(v.shape, 0, 0.1, 'float32', 9))
     }

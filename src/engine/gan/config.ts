@@ -38,6 +38,12 @@ export interface GeneratorConfig {
    * input has, e.g. to extend a band-limited input and leave a full-band one alone.
    */
   inputSpectrum: number
+  /**
+   * Multiply each frame's residual by a gate in (0, 1) computed from the last hidden state (sigmoid of a 1x1 conv).
+   * A stack of leaky ReLUs finds it hard to switch a change off (that is a product of two signals); the gate lets
+   * the generator leave frames alone, e.g. full-band input that needs no bandwidth extension.
+   */
+  outputGate: boolean
 }
 
 export interface CriticConfig {
@@ -111,7 +117,8 @@ export const GeneratorConfigSchema = z.object({
     .min(0)
     .max(4096)
     .refine((n) => (n & (n - 1)) === 0, 'must be 0 (none) or a power of two')
-    .default(0)
+    .default(0),
+  outputGate: z.boolean().default(false)
 }).refine((g) => g.inputSpectrum === 0 || g.inputSpectrum >= g.downsample, {
   message: 'must be 0 or at least downsample',
   path: ['inputSpectrum']

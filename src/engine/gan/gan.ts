@@ -22,8 +22,8 @@ import {
   generatorAdversarialLoss,
   gradientPenalty,
   hingeReconstruction,
-  logMel,
   logSpectra,
+  relativeMelDistance,
   sumOfSquares
 } from './losses.ts'
 import { applySchedule } from './schedule.ts'
@@ -217,7 +217,7 @@ export function ganStep(gan: Gan, batch: Batch, live: LiveSettings): StepStats {
       const rs = c.reconstruction.resolutions
       paired = tf.mean(tf.abs(tf.sub(logSpectra(out, rs), logSpectra(batch.pairedReal, rs))))
       if (c.pairedWeight > 0) loss = tf.add(loss, tf.mul(paired, c.pairedWeight))
-      pairedMel = tf.mean(tf.abs(tf.sub(logMel(out, c.sampleRate), logMel(batch.pairedReal, c.sampleRate))))
+      pairedMel = relativeMelDistance(out, batch.synthetic, batch.pairedReal, c.sampleRate)
       if (c.pairedMelWeight > 0) loss = tf.add(loss, tf.mul(pairedMel, c.pairedMelWeight))
     }
     if (reg.l2G > 0) loss = tf.add(loss, tf.mul(sumOfSquares([...gVarMap.values()]), reg.l2G))

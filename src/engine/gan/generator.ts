@@ -3,7 +3,8 @@
  *
  *   x [B, T, 1] --fold by `downsample` (space-to-depth)--> [B, T/s, s] [++ spectrum features] --conv(ioKernel)--> [B, T/s, C]
  *     --> blocks x { h += W2 * lrelu(dilatedConv(lrelu(h), d)) }      (d cycles 1, 2, 4, ... maxDilation)
- *     --> lrelu --> conv(ioKernel) to s channels --> unfold (sub-pixel) --> residual r [B, T, 1]
+ *     --> lrelu --> conv(ioKernel) to s channels [x sigmoid(1x1 conv) gate per frame] --> unfold (sub-pixel)
+ *     --> residual r [B, T, 1]
  *   output = x + r [+ fir(x)]          (fir: an optional linear full-rate FIR, firTaps > 0)
  *
  * The deep stack runs at the low rate T/s, which keeps enhancement cheap. The output conv is zero-initialised,
@@ -62,7 +63,8 @@ export function generatorFlopsPerSecond(c: GeneratorConfig, sampleRate: number):
   const s = c.downsample
   const ch = c.channels
   const spectrum = c.inputSpectrum * 2 * spectrumBins(c)
-  const perFrame = 2 * (spectrum + c.ioKernelSize * (s + spectrumBins(c)) * ch + c.blocks * (c.kernelSize * ch * ch + ch * ch) + c.ioKernelSize * ch * s)
+  const gate = c.outputGate ? ch : 0
+  const perFrame = 2 * (spectrum + gate + c.ioKernelSize * (s + spectrumBins(c)) * ch + c.blocks * (c.kernelSize * ch * ch + ch * ch) + c.ioKernelSize * ch * s)
   return (perFrame * sampleRate) / s + 2 * c.firTaps * sampleRate
 }
 
@@ -92,6 +94,10 @@ export function createGenerator(config: GeneratorConfig, seed = 1): Generator {
   kernel('out', c.ioKernelSize, ch, s, 0)
   bias('out', s)
   if (c.firTaps > 0) kernel('fir', c.firTaps, 1, 1, 0)
+  if (c.outputGate) {
+    kernel('gate', 1, ch, 1, 0)
+    bias('gate', 1)
+  }
 
   const w = (name: string) => vars.get(name) as unknown as tf.Tensor3D
   const b = (name: string) => vars.get(name) as unknown as tf.Tensor1D
@@ -111,7 +117,9 @@ export function createGenerator(config: GeneratorConfig, seed = 1): Generator {
         r = addBias(pointwise(leakyRelu(r, c.leak), w(`${n}.mix.w`), true), b(`${n}.mix.b`))
         h = tf.add(h, r)
       }
-      const frames = addBias(conv1dSame(leakyRelu(h, c.leak), w('out.w'), 1, true), b('out.b'))
+      const last = leakyRelu(h, c.leak)
+      let frames = addBias(conv1dSame(last, w('out.w'), 1, true), b('out.b'))
+      if (c.outputGate) frames = tf.mul(frames, tf.sigmoid(addBias(pointwise(last, w('gate.w'), true), b('gate.b'))))
       let residual = tf.reshape(frames, [batch, tp, 1]) as tf.Tensor3D
       if (tp > t) residual = tf.slice(residual, [0, 0, 0], [batch, t, 1])
       if (c.firTaps > 0) residual = tf.add(residual, tf.conv1d(x, w('fir.w'), 1, 'same'))

@@ -11,10 +11,15 @@
  *     reconstruction = mean over bins and examples of max(0, deviation - tau)
  *     overThreshold  = fraction of bins with deviation > tau
  * Paired loss (when a batch carries the paired real clip): mean over bins of |ln(|S(out)|+1e-4) - ln(|S(paired)|+1e-4)|.
- * Paired mel loss (HiFi-GAN's mel term): mean over mel bands and frames of |ln(M|S(out)|+1e-6) - ln(M|S(paired)|+1e-6)|,
- * S the 1024/256 STFT, M 80 Slaney mel bands with each row scaled to sum 1 (a band's mean magnitude). It compares
- * spectral envelopes, not the harmonics within a band, so the generator is not pushed to chase fine structure it
- * cannot know (Griffin-Lim or codec input).
+ * Paired mel loss (HiFi-GAN's mel term, made relative): per example, melDist(a, b) = mean over mel bands and frames
+ * of |ln(M|S(a)|+1e-6) - ln(M|S(b)|+1e-6)|, S the 1024/256 STFT, M 80 Slaney mel bands with each row scaled to sum 1
+ * (a band's mean magnitude); then
+ *     pairedMel = mean over examples of melDist(out, paired) / (melDist(in, paired) + 0.01)
+ * so 1 is "as far from the real clip as the input was" and 0.6 is 40 % closer. Mel bands compare spectral
+ * envelopes, not harmonics within a band, so the generator is not pushed to chase fine structure it cannot know
+ * (Griffin-Lim or codec input). Dividing by the input's own distance weighs every example by how much it can gain:
+ * without it, inputs far from real (band-limited) dominate the mean and a change that helps them but harms inputs
+ * already close (full-band) costs little.
  *
  * Adversarial losses, on raw critic scores D(.):
  *   wasserstein  D: mean D(fake) - mean D(real)                       G: -mean D(fake)
@@ -63,6 +68,16 @@ export function logMel(x: tf.Tensor3D, sampleRate: number): tf.Tensor2D {
     const mag = diffStftMagnitude(x, MEL_LOSS.nFft, MEL_LOSS.hop)
     const flat = tf.reshape(mag, [-1, MEL_LOSS.nFft / 2 + 1]) as tf.Tensor2D
     return tf.log(tf.add(tf.matMul(flat, melBank(sampleRate)), MEL_LOSS.floor))
+  })
+}
+
+/** pairedMel of the header: mean_b melDist(out_b, paired_b) / (melDist(in_b, paired_b) + 0.01). */
+export function relativeMelDistance(out: tf.Tensor3D, input: tf.Tensor3D, paired: tf.Tensor3D, sampleRate: number): tf.Scalar {
+  return tf.tidy(() => {
+    const b = out.shape[0]
+    const target = logMel(paired, sampleRate)
+    const dist = (x: tf.Tensor3D) => tf.mean(tf.reshape(tf.abs(tf.sub(logMel(x, sampleRate), target)), [b, -1]), 1)
+    return tf.mean(tf.div(dist(out), tf.add(dist(input), 0.01))) as tf.Scalar
   })
 }
 
