@@ -45,7 +45,8 @@ describe('generator', () => {
 
   it.each([
     ['plain', tiny],
-    ['with input spectrum, FIR and gate', GeneratorConfigSchema.parse({ ...tiny, inputSpectrum: 64, firTaps: 41, outputGate: true })]
+    ['with input spectrum, FIR and gate', GeneratorConfigSchema.parse({ ...tiny, inputSpectrum: 64, firTaps: 41, outputGate: true })],
+    ['with a residual high-pass', GeneratorConfigSchema.parse({ ...tiny, residualHighpassHz: 4000 })]
   ])('reports its receptive field (%s): a change in the input moves outputs only within it', (_, config) => {
     const g = createGenerator(config, 5)
     // make the residual non-zero so that context matters
@@ -64,6 +65,38 @@ describe('generator', () => {
     expect(last).toBeLessThanOrEqual(1024 + g.receptiveField)
     expect(last - first).toBeGreaterThan(g.receptiveField) // the field is not vastly overstated
     tf.dispose([x, imp])
+    g.dispose()
+  })
+})
+
+describe('residual high-pass', () => {
+  it('keeps the learned change above the cut-off: below it the output is the input', () => {
+    const g = createGenerator(GeneratorConfigSchema.parse({ ...tiny, residualHighpassHz: 4000 }), 5, 16000)
+    const out = g.variables.get('out.w') as tf.Variable
+    out.assign(tf.randomNormal(out.shape, 0, 0.3, 'float32', 9))
+    const t = 8192
+    const x = tf.tidy(() => tf.randomNormal([1, t, 1], 0, 0.1, 'float32', 4)) as tf.Tensor3D
+    const r = tf.tidy(() => tf.sub(g.apply(x), x).dataSync() as Float32Array)
+    // band energies of the residual from a plain DFT over its middle (away from the zero-padded ends)
+    const band = (lo: number, hi: number) => {
+      let e = 0
+      const n = 4096
+      for (let k = Math.round((lo / 16000) * n); k < Math.round((hi / 16000) * n); k++) {
+        let re = 0
+        let im = 0
+        for (let i = 0; i < n; i++) {
+          const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n)
+          re += r[2048 + i] * w * Math.cos((2 * Math.PI * k * i) / n)
+          im -= r[2048 + i] * w * Math.sin((2 * Math.PI * k * i) / n)
+        }
+        e += re * re + im * im
+      }
+      return e
+    }
+    const above = band(4500, 7500)
+    expect(above).toBeGreaterThan(0)
+    expect(10 * Math.log10(band(100, 3000) / above)).toBeLessThan(-60)
+    tf.dispose(x)
     g.dispose()
   })
 })

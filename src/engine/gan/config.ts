@@ -39,11 +39,17 @@ export interface GeneratorConfig {
    */
   inputSpectrum: number
   /**
-   * Multiply each frame's residual by a gate in (0, 1) computed from the last hidden state (sigmoid of a 1x1 conv).
+   * Multiply each frame's residual by a gate in (0, 1): a logistic function of the frame's input spectrum (of the
+   * last hidden state without inputSpectrum).
    * A stack of leaky ReLUs finds it hard to switch a change off (that is a product of two signals); the gate lets
    * the generator leave frames alone, e.g. full-band input that needs no bandwidth extension.
    */
   outputGate: boolean
+  /**
+   * Cut-off (Hz) of a fixed high-pass on the stack's residual (0: none): the stack then only adds or changes content
+   * above it (bandwidth extension) and leaves the band below, where intelligibility lives, to the input and the FIR.
+   */
+  residualHighpassHz: number
 }
 
 export interface CriticConfig {
@@ -118,7 +124,8 @@ export const GeneratorConfigSchema = z.object({
     .max(4096)
     .refine((n) => (n & (n - 1)) === 0, 'must be 0 (none) or a power of two')
     .default(0),
-  outputGate: z.boolean().default(false)
+  outputGate: z.boolean().default(false),
+  residualHighpassHz: z.number().min(0).max(24000).default(0)
 }).refine((g) => g.inputSpectrum === 0 || g.inputSpectrum >= g.downsample, {
   message: 'must be 0 or at least downsample',
   path: ['inputSpectrum']

@@ -88,7 +88,7 @@ export interface StepStats {
 }
 
 export function createGan(config: GanConfig, seed = 1): Gan {
-  const generator = createGenerator(config.generator, seed)
+  const generator = createGenerator(config.generator, seed, config.sampleRate)
   const critic = createCritic(config.critic, seed + 7919, config.regularization.spectralNorm, config.regularization.gradientPenalty === 0)
   const o = config.optimizer
   const gan: Gan = {

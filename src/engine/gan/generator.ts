@@ -3,7 +3,7 @@
  *
  *   x [B, T, 1] --fold by `downsample` (space-to-depth)--> [B, T/s, s] [++ spectrum features] --conv(ioKernel)--> [B, T/s, C]
  *     --> blocks x { h += W2 * lrelu(dilatedConv(lrelu(h), d)) }      (d cycles 1, 2, 4, ... maxDilation)
- *     --> lrelu --> conv(ioKernel) to s channels [x sigmoid(1x1 conv) gate per frame] --> unfold (sub-pixel)
+ *     --> lrelu --> conv(ioKernel) to s channels [x gate per frame] --> unfold (sub-pixel)
  *     --> residual r [B, T, 1]
  *   output = x + r [+ fir(x)]          (fir: an optional linear full-rate FIR, firTaps > 0)
  *
@@ -47,6 +47,43 @@ export interface Generator {
   dispose(): void
 }
 
+/** Taps of the fixed residual high-pass (odd; Blackman-windowed sinc, stop band about 75 dB down 400 Hz below the cut-off at 16 kHz). */
+const HIGHPASS_TAPS = 127
+const highpassKernels = new Map<string, tf.Tensor3D>()
+
+function highpassKernel(cutoffHz: number, sampleRate: number): tf.Tensor3D {
+  const key = `${cutoffHz}/${sampleRate}`
+  let k = highpassKernels.get(key)
+  if (!k) {
+    const n = HIGHPASS_TAPS
+    const fc = cutoffHz / sampleRate
+    const h = new Float32Array(n)
+    const mid = (n - 1) / 2
+    for (let i = 0; i < n; i++) {
+      const t = i - mid
+      const lowpass = t === 0 ? 2 * fc : Math.sin(2 * Math.PI * fc * t) / (Math.PI * t)
+      const win = 0.42 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1)) + 0.08 * Math.cos((4 * Math.PI * i) / (n - 1))
+      h[i] = (t === 0 ? 1 : 0) - lowpass * win
+    }
+    k = tf.keep(tf.tensor3d(h, [n, 1, 1]))
+    highpassKernels.set(key, k)
+  }
+  return k
+}
+
+/**
+ * The gate's logit is GATE_GAIN x (1x1 conv + bias): Adam moves a weight by about lr per step whatever its
+ * gradient's scale, so the gain lets the gate open or close within a few hundred steps.
+ */
+const GATE_GAIN = 8
+/** A fresh gate starts almost closed (sigmoid(-3) = 0.05): the generator changes only what it learns to change. */
+const GATE_START_LOGIT = -3
+
+/** The gate reads the frame's input spectrum when there is one (which bands are present), else the last hidden state. */
+function gateInputs(c: GeneratorConfig): number {
+  return c.inputSpectrum > 0 ? spectrumBins(c) : c.channels
+}
+
 /** Bins of the per-frame input spectrum (0 without one). */
 function spectrumBins(c: GeneratorConfig): number {
   return c.inputSpectrum > 0 ? c.inputSpectrum / 2 + 1 : 0
@@ -56,19 +93,21 @@ export function generatorReceptiveField(c: GeneratorConfig): number {
   // the spectrum window reaches (inputSpectrum - downsample) / 2 samples past its frame on each side
   let frames = 2 * ((c.ioKernelSize - 1) / 2) + Math.ceil(Math.max(0, c.inputSpectrum - c.downsample) / 2 / c.downsample)
   for (let i = 0; i < c.blocks; i++) frames += cycleDilation(i, c.maxDilation) * ((c.kernelSize - 1) / 2)
-  return Math.max((frames + 1) * c.downsample, (c.firTaps - 1) / 2)
+  const highpass = c.residualHighpassHz > 0 ? (HIGHPASS_TAPS - 1) / 2 : 0
+  return Math.max((frames + 1) * c.downsample + highpass, (c.firTaps - 1) / 2)
 }
 
 export function generatorFlopsPerSecond(c: GeneratorConfig, sampleRate: number): number {
   const s = c.downsample
   const ch = c.channels
   const spectrum = c.inputSpectrum * 2 * spectrumBins(c)
-  const gate = c.outputGate ? ch : 0
+  const gate = c.outputGate ? gateInputs(c) : 0
   const perFrame = 2 * (spectrum + gate + c.ioKernelSize * (s + spectrumBins(c)) * ch + c.blocks * (c.kernelSize * ch * ch + ch * ch) + c.ioKernelSize * ch * s)
   return (perFrame * sampleRate) / s + 2 * c.firTaps * sampleRate
 }
 
-export function createGenerator(config: GeneratorConfig, seed = 1): Generator {
+/** sampleRate: the rate the generator runs at (only the residual high-pass depends on it). */
+export function createGenerator(config: GeneratorConfig, seed = 1, sampleRate = 16000): Generator {
   const c = config
   const seeds = new SeedSequence(seed)
   const prefix = uniquePrefix('g')
@@ -95,8 +134,8 @@ export function createGenerator(config: GeneratorConfig, seed = 1): Generator {
   bias('out', s)
   if (c.firTaps > 0) kernel('fir', c.firTaps, 1, 1, 0)
   if (c.outputGate) {
-    kernel('gate', 1, ch, 1, 0)
-    bias('gate', 1)
+    kernel('gate', 1, gateInputs(c), 1, 0)
+    add('gate.b', tf.variable(tf.fill([1], GATE_START_LOGIT / GATE_GAIN), true, prefix + 'gate.b'))
   }
 
   const w = (name: string) => vars.get(name) as unknown as tf.Tensor3D
@@ -109,7 +148,8 @@ export function createGenerator(config: GeneratorConfig, seed = 1): Generator {
       const xp = padToMultiple(x, s)
       const tp = xp.shape[1]
       let folded = spaceToDepth(xp, s)
-      if (c.inputSpectrum > 0) folded = tf.concat([folded, frameSpectrum(xp, c.inputSpectrum, s)], 2)
+      const spectrum = c.inputSpectrum > 0 ? frameSpectrum(xp, c.inputSpectrum, s) : null
+      if (spectrum) folded = tf.concat([folded, spectrum], 2)
       let h = addBias(conv1dSame(folded, w('in.w'), 1, true), b('in.b'))
       for (let i = 0; i < c.blocks; i++) {
         const n = blockName(i)
@@ -119,9 +159,13 @@ export function createGenerator(config: GeneratorConfig, seed = 1): Generator {
       }
       const last = leakyRelu(h, c.leak)
       let frames = addBias(conv1dSame(last, w('out.w'), 1, true), b('out.b'))
-      if (c.outputGate) frames = tf.mul(frames, tf.sigmoid(addBias(pointwise(last, w('gate.w'), true), b('gate.b'))))
+      if (c.outputGate) {
+        const logit = addBias(pointwise(spectrum ?? last, w('gate.w'), true), b('gate.b'))
+        frames = tf.mul(frames, tf.sigmoid(tf.mul(logit, GATE_GAIN)))
+      }
       let residual = tf.reshape(frames, [batch, tp, 1]) as tf.Tensor3D
       if (tp > t) residual = tf.slice(residual, [0, 0, 0], [batch, t, 1])
+      if (c.residualHighpassHz > 0) residual = tf.conv1d(residual, highpassKernel(c.residualHighpassHz, sampleRate), 1, 'same')
       if (c.firTaps > 0) residual = tf.add(residual, tf.conv1d(x, w('fir.w'), 1, 'same'))
       return tf.add(x, residual)
     })

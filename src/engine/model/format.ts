@@ -134,7 +134,7 @@ export async function loadEnhancerModel(dir: string): Promise<EnhancerModel> {
   if (bytes.length % 4 !== 0) throw new ModelError(dir, `weights.bin has ${bytes.length} bytes, not a whole number of float32 values`)
   const values = fromLittleEndianBytes(bytes)
 
-  const generator = createGenerator(m.generator)
+  const generator = createGenerator(m.generator, 1, m.meta.sampleRate)
   try {
     const listed = new Map(m.weights.map((w) => [w.name, w]))
     for (const name of listed.keys()) {
