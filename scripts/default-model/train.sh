@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Rebuilds resources/models/default with Dulcet's own trainer (see resources/models/README.md).
-# Three stages on the wasm backend, each starting from the previous stage's model:
-#   1. 200 steps, paired weight 10, reconstruction weight 1, lr 3e-4   (learn the mapping fast)
-#   2. 400 steps, reconstruction weight 10, lr 2e-4                   (pull the output back toward the input)
-#   3. 100 steps, reconstruction weight 40, lr 1e-4                   (keep intelligibility: STOI)
+# Four stages on the wasm backend, each starting from the previous stage's model:
+#   1. 800 steps from a fresh (identity) generator with input spectrum and output gate: paired mel weight 600
+#   2. 700 more steps, same settings (a fresh critic and optimiser, as when a run is resumed as a fine-tune)
+#   3. 100 steps with a 4.5 kHz high-pass on the stack's residual (the band below is left to the input)
+#   4. 200 steps with a 257-tap FIR equaliser added (it works where the gate is closed), lr 1e-4
+#   5. 300 steps with the gl32 pairs three times as often (full-band input the model should mostly leave alone),
+#      generator lr 3e-5
 # Usage: scripts/default-model/train.sh [work_dir]    (about 20 minutes on 2 cores)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -12,12 +15,22 @@ work=${1:-/tmp/dulcet-default-model}
 dulcet="node $root/bin/dulcet.mjs"
 bash "$root/scripts/stage-dev-data.sh" "$root/../shared/data/speech-dev" "$work/data"
 data="--synthetic $work/data/train/synthetic --real $work/data/train/real"
-rm -rf "$work/run1" "$work/run2" "$work/run3"
-$dulcet train $data --config "$here/stage1.json" --steps 200 --out "$work/run1"
-$dulcet train $data --config "$here/stage2.json" --steps 400 --init "$work/run1/model" --out "$work/run2"
+# stage 5's data: the same pairs, gl32 in three folders (hard links)
+gl3="$work/data/train-gl3"
+rm -rf "$gl3" "$work/run1" "$work/run2" "$work/run3" "$work/run4" "$work/run5"
+for side in synthetic real; do
+  mkdir -p "$gl3/$side"
+  for kind in gl32 opus6k codec2_3200 lp4k; do cp -al "$work/data/train/$side/$kind" "$gl3/$side/$kind"; done
+  cp -al "$work/data/train/$side/gl32" "$gl3/$side/gl32b"
+  cp -al "$work/data/train/$side/gl32" "$gl3/$side/gl32c"
+done
+$dulcet train $data --config "$here/stage1.json" --steps 800 --out "$work/run1"
+$dulcet train $data --config "$here/stage2.json" --steps 700 --init "$work/run1/model" --out "$work/run2"
 $dulcet train $data --config "$here/stage3.json" --steps 100 --init "$work/run2/model" --out "$work/run3"
-$dulcet export "$work/run3/checkpoints/100" "$root/resources/models/default" \
+$dulcet train $data --config "$here/stage4.json" --steps 200 --init "$work/run3/model" --out "$work/run4"
+$dulcet train --synthetic "$gl3/synthetic" --real "$gl3/real" --config "$here/stage5.json" --steps 300 --init "$work/run4/model" --out "$work/run5"
+$dulcet export "$work/run5/checkpoints/300" "$root/resources/models/default" \
   --name "Dulcet default (speech-dev)" \
-  --description "Generic enhancer for TTS/vocoder-like speech at 16 kHz: 34-layer residual dilated conv generator (24 channels), trained with Dulcet's GAN trainer on the speech-dev set (gl32, opus6k, codec2_3200, lp4k -> clean). Fine-tune it on your own voice for best results." \
+  --description "Generic enhancer for TTS/vocoder-like speech at 16 kHz: 34-layer residual dilated conv generator (24 channels) with input spectrum, output gate, 4.5 kHz residual high-pass and FIR equaliser, trained with Dulcet's GAN trainer on the speech-dev set (gl32, opus6k, codec2_3200, lp4k -> clean). Fine-tune it on your own voice for best results." \
   --source "dulcet train on speech-dev (scripts/default-model/train.sh; resources/models/README.md)"
 bash "$root/scripts/eval-heldout.sh" "$root/resources/models/default" "$work/data"

@@ -109,12 +109,15 @@ describe('train: run folder, checkpoints, resume', () => {
     model.generator.dispose()
   })
 
-  it('starts the generator from an existing enhancer model with --init', async () => {
+  it('starts the generator from an existing enhancer model with --init (adding a residual high-pass from the config)', async () => {
     const f = await devFolders(4)
     const first = await train({ synthetic: f.synthetic, real: f.real, out: join(f.root, 'first'), config: tiny({ steps: 3, gan: { optimizer: { lrG: 1e-2 } } }) })
     const events: TrainEvent[] = []
     const second = await train(
-      { synthetic: f.synthetic, real: f.real, out: join(f.root, 'second'), init: first.modelDir, config: tiny({ steps: 1 }) },
+      {
+        synthetic: f.synthetic, real: f.real, out: join(f.root, 'second'), init: first.modelDir,
+        config: tiny({ steps: 1, gan: { generator: { residualHighpassHz: 3000 } } })
+      },
       { onEvent: (e) => events.push(e) }
     )
     expect(events.some((e) => e.kind === 'info' && e.message.includes(first.modelDir))).toBe(true)
@@ -122,6 +125,8 @@ describe('train: run folder, checkpoints, resume', () => {
     await exportCheckpoint(join(second.out, 'checkpoints', '0'), start)
     const a = await loadEnhancerModel(first.modelDir)
     const b = await loadEnhancerModel(start)
+    expect(b.generator.config).toEqual({ ...a.generator.config, residualHighpassHz: 3000 })
+    expect(events.some((e) => e.kind === 'info' && e.message.includes('3000 Hz high-pass'))).toBe(true)
     let nonzero = 0
     for (const [name, v] of a.generator.variables) {
       const x = v.dataSync()

@@ -76,8 +76,6 @@ function highpassKernel(cutoffHz: number, sampleRate: number): tf.Tensor3D {
  * gradient's scale, so the gain lets the gate open or close within a few hundred steps.
  */
 const GATE_GAIN = 8
-/** A fresh gate starts almost closed (sigmoid(-3) = 0.05): the generator changes only what it learns to change. */
-const GATE_START_LOGIT = -3
 
 /** The gate reads the frame's input spectrum when there is one (which bands are present), else the last hidden state. */
 function gateInputs(c: GeneratorConfig): number {
@@ -135,7 +133,7 @@ export function createGenerator(config: GeneratorConfig, seed = 1, sampleRate = 
   if (c.firTaps > 0) kernel('fir', c.firTaps, 1, 1, 0)
   if (c.outputGate) {
     kernel('gate', 1, gateInputs(c), 1, 0)
-    add('gate.b', tf.variable(tf.fill([1], GATE_START_LOGIT / GATE_GAIN), true, prefix + 'gate.b'))
+    bias('gate', 1)
   }
 
   const w = (name: string) => vars.get(name) as unknown as tf.Tensor3D
@@ -159,14 +157,24 @@ export function createGenerator(config: GeneratorConfig, seed = 1, sampleRate = 
       }
       const last = leakyRelu(h, c.leak)
       let frames = addBias(conv1dSame(last, w('out.w'), 1, true), b('out.b'))
+      const toSamples = (perFrame: tf.Tensor3D) => {
+        const y = tf.reshape(perFrame, [batch, tp, 1]) as tf.Tensor3D
+        return tp > t ? tf.slice(y, [0, 0, 0], [batch, t, 1]) : y
+      }
+      let gate: tf.Tensor3D | null = null
       if (c.outputGate) {
         const logit = addBias(pointwise(spectrum ?? last, w('gate.w'), true), b('gate.b'))
-        frames = tf.mul(frames, tf.sigmoid(tf.mul(logit, GATE_GAIN)))
+        gate = tf.sigmoid(tf.mul(logit, GATE_GAIN)) as tf.Tensor3D
+        frames = tf.mul(frames, gate)
       }
-      let residual = tf.reshape(frames, [batch, tp, 1]) as tf.Tensor3D
-      if (tp > t) residual = tf.slice(residual, [0, 0, 0], [batch, t, 1])
+      let residual = toSamples(frames)
       if (c.residualHighpassHz > 0) residual = tf.conv1d(residual, highpassKernel(c.residualHighpassHz, sampleRate), 1, 'same')
-      if (c.firTaps > 0) residual = tf.add(residual, tf.conv1d(x, w('fir.w'), 1, 'same'))
+      if (c.firTaps > 0) {
+        let eq = tf.conv1d(x, w('fir.w'), 1, 'same')
+        // with a gate, the equaliser works where the stack is switched off
+        if (gate) eq = tf.mul(eq, toSamples(tf.tile(tf.sub(1, gate), [1, 1, s]) as tf.Tensor3D))
+        residual = tf.add(residual, eq)
+      }
       return tf.add(x, residual)
     })
   }

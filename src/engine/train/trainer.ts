@@ -62,6 +62,7 @@ async function initGenerator(gan: Gan, dir: string): Promise<void> {
   try {
     for (const [name, v] of gan.generator.variables) {
       const src = model.generator.variables.get(name)
+      if (!src && name === 'fir.w') continue // an FIR added by the config starts at zero
       if (!src || src.shape.join() !== v.shape.join()) {
         throw new ModelError(dir, `its generator does not match the configured one (weight ${name}: ${src ? `[${src.shape}] vs [${v.shape}]` : 'missing'})`)
       }
@@ -96,12 +97,18 @@ export async function train(o: TrainOptions, hooks: TrainHooks = {}): Promise<Tr
   if (o.resume && existing.length === 0) throw new Error(`${out}: cannot resume, the run has no checkpoint`)
   const notes: string[] = []
   if (o.init && !o.resume) {
-    // fine-tuning keeps the model's architecture and rate, whatever the preset says
+    // fine-tuning keeps the model's architecture and rate, whatever the preset says; the config may add a residual
+    // high-pass (no weights) and an FIR equaliser (starts at zero), which leave the model's output as it was
     const m = await loadEnhancerModel(o.init)
-    if (JSON.stringify(m.generator.config) !== JSON.stringify(config.gan.generator) || m.meta.sampleRate !== config.gan.sampleRate) {
+    const highpass = config.gan.generator.residualHighpassHz || m.generator.config.residualHighpassHz
+    const firTaps = m.generator.config.firTaps || config.gan.generator.firTaps
+    const kept = { ...m.generator.config, residualHighpassHz: highpass, firTaps }
+    if (JSON.stringify(kept) !== JSON.stringify(config.gan.generator) || m.meta.sampleRate !== config.gan.sampleRate) {
       notes.push(`The generator's architecture and sample rate (${m.meta.sampleRate} Hz) are taken from the model in ${o.init}, not from the config.`)
     }
-    config.gan.generator = { ...m.generator.config }
+    if (highpass !== m.generator.config.residualHighpassHz) notes.push(`A ${highpass} Hz high-pass is added to the generator's residual (from the config).`)
+    if (firTaps !== m.generator.config.firTaps) notes.push(`A ${firTaps}-tap FIR equaliser, starting at zero, is added to the generator (from the config).`)
+    config.gan.generator = kept
     config.gan.sampleRate = m.meta.sampleRate
     m.generator.dispose()
   }

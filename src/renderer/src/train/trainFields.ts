@@ -34,7 +34,11 @@ export const FIELD_GROUPS: FieldGroup[] = [
         options: [{ value: 'wasserstein', label: 'Wasserstein' }, { value: 'bce', label: 'BCE (non-saturating)' }, { value: 'hinge', label: 'Hinge' }]
       },
       { path: ['gan', 'reconstruction', 'weight'], label: 'Reconstruction weight (λ)', kind: 'number', def: 10, min: 0, step: 0.5 },
-      { path: ['gan', 'pairedWeight'], label: 'Paired spectral weight', kind: 'number', def: 0, min: 0, step: 0.5 }
+      { path: ['gan', 'pairedWeight'], label: 'Paired spectral weight', kind: 'number', def: 0, min: 0, step: 0.5 },
+      {
+        path: ['gan', 'pairedMelWeight'], label: 'Paired mel weight', kind: 'number', def: 0, min: 0, step: 10,
+        hint: 'mel-envelope distance to the paired recording, relative to the input (the bundled model used 600)'
+      }
     ]
   },
   {
