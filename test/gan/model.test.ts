@@ -69,6 +69,30 @@ describe('generator', () => {
   })
 })
 
+describe('output gate and FIR equaliser', () => {
+  it('an open gate passes the stack and mutes the equaliser; a closed one the reverse', () => {
+    const config = GeneratorConfigSchema.parse({ ...tiny, inputSpectrum: 16, firTaps: 9, outputGate: true })
+    const g = createGenerator(config, 5)
+    const set = (name: string, t: tf.Tensor) => (g.variables.get(name) as tf.Variable).assign(t)
+    set('out.w', tf.randomNormal(g.variables.get('out.w')!.shape, 0, 0.1, 'float32', 9))
+    set('fir.w', tf.tidy(() => tf.oneHot(tf.tensor1d([4], 'int32'), 9).reshape([9, 1, 1]).mul(0.5))) // eq = 0.5 x input
+    const x = sine(512)
+    const residual = () => tf.tidy(() => tf.sub(g.apply(x), x))
+    set('gate.b', tf.fill([1], 10)) // open: sigmoid(80) = 1
+    const open = residual()
+    set('gate.b', tf.fill([1], -10)) // closed
+    const closed = residual()
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(closed, tf.mul(x, 0.5))))).dataSync()[0]).toBeLessThan(1e-6)
+    set('fir.w', tf.zeros([9, 1, 1]))
+    set('gate.b', tf.fill([1], 10))
+    const stackOnly = residual()
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(open, stackOnly)))).dataSync()[0]).toBeLessThan(1e-6)
+    expect(tf.tidy(() => tf.max(tf.abs(stackOnly))).dataSync()[0]).toBeGreaterThan(1e-3)
+    tf.dispose([x, open, closed, stackOnly])
+    g.dispose()
+  })
+})
+
 describe('residual high-pass', () => {
   it('keeps the learned change above the cut-off: below it the output is the input', () => {
     const g = createGenerator(GeneratorConfigSchema.parse({ ...tiny, residualHighpassHz: 4000 }), 5, 16000)

@@ -101,7 +101,8 @@ export function generatorFlopsPerSecond(c: GeneratorConfig, sampleRate: number):
   const spectrum = c.inputSpectrum * 2 * spectrumBins(c)
   const gate = c.outputGate ? gateInputs(c) : 0
   const perFrame = 2 * (spectrum + gate + c.ioKernelSize * (s + spectrumBins(c)) * ch + c.blocks * (c.kernelSize * ch * ch + ch * ch) + c.ioKernelSize * ch * s)
-  return (perFrame * sampleRate) / s + 2 * c.firTaps * sampleRate
+  const highpass = c.residualHighpassHz > 0 ? HIGHPASS_TAPS : 0
+  return (perFrame * sampleRate) / s + 2 * (c.firTaps + highpass) * sampleRate
 }
 
 /** sampleRate: the rate the generator runs at (only the residual high-pass depends on it). */
