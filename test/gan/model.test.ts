@@ -123,6 +123,10 @@ describe('residual high-pass', () => {
     tf.dispose(x)
     g.dispose()
   })
+
+  it('refuses a cut-off at or above half the sample rate', () => {
+    expect(() => createGenerator(GeneratorConfigSchema.parse({ ...tiny, residualHighpassHz: 8000 }), 5, 16000)).toThrow(/below half the sample rate/)
+  })
 })
 
 describe('enhancer model format', () => {

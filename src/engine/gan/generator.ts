@@ -5,7 +5,8 @@
  *     --> blocks x { h += W2 * lrelu(dilatedConv(lrelu(h), d)) }      (d cycles 1, 2, 4, ... maxDilation)
  *     --> lrelu --> conv(ioKernel) to s channels [x gate per frame] --> unfold (sub-pixel)
  *     --> residual r [B, T, 1]
- *   output = x + r [+ fir(x)]          (fir: an optional linear full-rate FIR, firTaps > 0)
+ *   output = x + r [+ fir(x)]          (fir: an optional linear full-rate FIR, firTaps > 0; with the output gate g
+ *                                       it is weighted by 1 - g; r may be high-passed: residualHighpassHz)
  *
  * The deep stack runs at the low rate T/s, which keeps enhancement cheap. The output conv is zero-initialised,
  * so a fresh generator is exactly the identity. Its layers use the fast first-order gradients of layers.ts (the
@@ -47,7 +48,7 @@ export interface Generator {
   dispose(): void
 }
 
-/** Taps of the fixed residual high-pass (odd; Blackman-windowed sinc, stop band about 75 dB down 400 Hz below the cut-off at 16 kHz). */
+/** Taps of the fixed residual high-pass (odd; Blackman-windowed sinc: transition about 700 Hz wide at 16 kHz, side lobes near -75 dB). */
 const HIGHPASS_TAPS = 127
 const highpassKernels = new Map<string, tf.Tensor3D>()
 
@@ -108,6 +109,9 @@ export function generatorFlopsPerSecond(c: GeneratorConfig, sampleRate: number):
 /** sampleRate: the rate the generator runs at (only the residual high-pass depends on it). */
 export function createGenerator(config: GeneratorConfig, seed = 1, sampleRate = 16000): Generator {
   const c = config
+  if (c.residualHighpassHz >= sampleRate / 2) {
+    throw new RangeError(`residualHighpassHz ${c.residualHighpassHz} must be below half the sample rate (${sampleRate / 2} Hz)`)
+  }
   const seeds = new SeedSequence(seed)
   const prefix = uniquePrefix('g')
   const vars = new Map<string, tf.Variable>()
