@@ -69,7 +69,7 @@ export interface StepStats {
   adversarial: number
   reconstruction: number
   paired: number
-  /** The paired mel term (before pairedMelWeight); 0 without paired clips. */
+  /** The paired mel term (before pairedMelWeight); 0 without paired clips or when pairedMelWeight is 0. */
   pairedMel: number
   dReal: number
   dFake: number
@@ -217,8 +217,10 @@ export function ganStep(gan: Gan, batch: Batch, live: LiveSettings): StepStats {
       const rs = c.reconstruction.resolutions
       paired = tf.mean(tf.abs(tf.sub(logSpectra(out, rs), logSpectra(batch.pairedReal, rs))))
       if (c.pairedWeight > 0) loss = tf.add(loss, tf.mul(paired, c.pairedWeight))
-      pairedMel = relativeMelDistance(out, batch.synthetic, batch.pairedReal, c.sampleRate)
-      if (c.pairedMelWeight > 0) loss = tf.add(loss, tf.mul(pairedMel, c.pairedMelWeight))
+      if (c.pairedMelWeight > 0) {
+        pairedMel = relativeMelDistance(out, batch.synthetic, batch.pairedReal, c.sampleRate)
+        loss = tf.add(loss, tf.mul(pairedMel, c.pairedMelWeight))
+      }
     }
     if (reg.l2G > 0) loss = tf.add(loss, tf.mul(sumOfSquares([...gVarMap.values()]), reg.l2G))
     parts = [tf.keep(adv), tf.keep(rec), tf.keep(paired), tf.keep(pairedMel), tf.keep(fractionOver(dev, tau))]

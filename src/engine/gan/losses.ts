@@ -44,7 +44,7 @@ export function logSpectra(x: tf.Tensor3D, resolutions: StftResolution[]): tf.Te
   })
 }
 
-export const MEL_LOSS = { nFft: 1024, hop: 256, mels: 80, floor: 1e-6 }
+const MEL_LOSS = { nFft: 1024, hop: 256, mels: 80, floor: 1e-6 }
 
 const melBanks = new Map<number, tf.Tensor2D>()
 
