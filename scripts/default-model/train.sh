@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rebuilds resources/models/default with Dulcet's own trainer (see resources/models/README.md).
-# Four stages on the wasm backend, each starting from the previous stage's model:
+# Five stages on the wasm backend, each starting from the previous stage's model:
 #   1. 800 steps from a fresh (identity) generator with input spectrum and output gate: paired mel weight 600
 #   2. 700 more steps, same settings (a fresh critic and optimiser, as when a run is resumed as a fine-tune)
 #   3. 100 steps with a 4.5 kHz high-pass on the stack's residual (the band below is left to the input)

@@ -72,3 +72,45 @@ describe('ganStep', () => {
     b.dispose()
   })
 })
+
+describe('fine-tuning part of the generator', () => {
+  const snapshot = (vars: Map<string, tf.Variable>) => new Map([...vars].map(([n, v]) => [n, Array.from(v.dataSync())]))
+
+  it('trainOnlyG updates only the named weights; the critic still trains', () => {
+    const gen = { channels: 4, blocks: 2, downsample: 4, maxDilation: 4, inputSpectrum: 16, outputGate: true, firTaps: 9 }
+    const gan = createGan(tinyConfig({ generator: gen, optimizer: { trainOnlyG: ['gate', 'fir'] }, pairedWeight: 1 }), 61)
+    const out = gan.generator.variables.get('out.w') as tf.Variable
+    out.assign(tf.randomNormal(out.shape, 0, 0.3, 'float32', 6)) // a stack that changes the audio, so the gate matters
+    const g0 = snapshot(gan.generator.variables)
+    const d0 = snapshot(gan.critic.variables)
+    const syn = noise(2, 1024, 9)
+    const real = noise(2, 1024, 10)
+    ganStep(gan, { synthetic: syn, real, pairedReal: real }, LIVE)
+    const changed = [...snapshot(gan.generator.variables)].filter(([n, v]) => v.some((x, i) => x !== g0.get(n)?.[i])).map(([n]) => n)
+    expect(changed.sort()).toEqual(['fir.w', 'gate.b', 'gate.w'])
+    expect([...snapshot(gan.critic.variables)].some(([n, v]) => v.some((x, i) => x !== d0.get(n)?.[i]))).toBe(true)
+    gan.dispose()
+    tf.dispose([syn, real])
+  })
+
+  it('trainOnlyG naming no weight is refused, with the weights there are', () => {
+    expect(() => createGan(tinyConfig({ optimizer: { trainOnlyG: ['gate'] } }), 62)).toThrow(/no generator weight starts with "gate".*in, block000/)
+  })
+
+  it('adversarialWeight 0: the generator follows its other terms only', () => {
+    const gan = createGan(tinyConfig({ adversarialWeight: 0 }), 63) // identity generator: reconstruction and paired terms are 0
+    const g0 = snapshot(gan.generator.variables)
+    const syn = noise(2, 1024, 11)
+    const real = noise(2, 1024, 12)
+    const s = ganStep(gan, { synthetic: syn, real, pairedReal: syn }, LIVE)
+    expect(s.adversarial).toBe(0)
+    expect(s.lossG).toBe(0)
+    expect([...snapshot(gan.generator.variables)]).toEqual([...g0])
+    const usual = createGan(tinyConfig(), 63) // the same GAN with the critic's pull: the generator moves
+    ganStep(usual, { synthetic: syn, real, pairedReal: syn }, LIVE)
+    expect([...snapshot(usual.generator.variables)]).not.toEqual([...g0])
+    gan.dispose()
+    usual.dispose()
+    tf.dispose([syn, real])
+  })
+})

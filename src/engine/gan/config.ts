@@ -78,10 +78,13 @@ export interface GanConfig {
   pairedWeight: number
   /** Weight of the paired log-mel term (see losses.ts). */
   pairedMelWeight: number
+  /** Weight of the generator's adversarial term (1: the GAN as usual; 0: the critic still trains but the generator ignores it). */
+  adversarialWeight: number
   incrementalCritic: { enabled: boolean; startLayers: number; addEvery: number; fadeSteps: number }
   /** "FARGAN replay" (not the FARGAN vocoder of Valin et al.). */
   farganReplay: { enabled: boolean; fraction: number }
-  optimizer: { lrG: number; lrD: number; beta1: number; beta2: number; criticSteps: number }
+  /** trainOnlyG: generator weights to train, by name prefix (e.g. ['gate', 'fir']); empty trains them all. */
+  optimizer: { lrG: number; lrD: number; beta1: number; beta2: number; criticSteps: number; trainOnlyG: string[] }
 }
 
 const pow2 = (max: number) =>
@@ -167,6 +170,7 @@ export const GanConfigSchema = z
       .prefault({}),
     pairedWeight: z.number().min(0).default(0),
     pairedMelWeight: z.number().min(0).default(0),
+    adversarialWeight: z.number().min(0).default(1),
     incrementalCritic: z
       .object({
         enabled: z.boolean().default(false),
@@ -184,7 +188,8 @@ export const GanConfigSchema = z
         lrD: z.number().positive().default(2e-4),
         beta1: z.number().min(0).lt(1).default(0.5),
         beta2: z.number().min(0).lt(1).default(0.9),
-        criticSteps: z.number().int().min(1).max(100).default(1)
+        criticSteps: z.number().int().min(1).max(100).default(1),
+        trainOnlyG: z.array(z.string().min(1)).default(() => [])
       })
       .prefault({})
   })

@@ -87,8 +87,21 @@ export interface StepStats {
   weightNormD: Record<string, number>
 }
 
+/** The generator weights a step trains: all, or those whose names start with one of optimizer.trainOnlyG. */
+export function trainedGeneratorVariables(generator: Generator, trainOnly: string[]): Map<string, tf.Variable> {
+  if (trainOnly.length === 0) return generator.variables
+  const names = [...generator.variables.keys()]
+  for (const p of trainOnly) {
+    if (!names.some((n) => n.startsWith(p))) {
+      throw new Error(`optimizer.trainOnlyG: no generator weight starts with "${p}" (weights: ${[...new Set(names.map((n) => n.split('.')[0]))].join(', ')})`)
+    }
+  }
+  return new Map([...generator.variables].filter(([n]) => trainOnly.some((p) => n.startsWith(p))))
+}
+
 export function createGan(config: GanConfig, seed = 1): Gan {
   const generator = createGenerator(config.generator, seed, config.sampleRate)
+  trainedGeneratorVariables(generator, config.optimizer.trainOnlyG)
   const critic = createCritic(config.critic, seed + 7919, config.regularization.spectralNorm, config.regularization.gradientPenalty === 0)
   const o = config.optimizer
   const gan: Gan = {
@@ -204,13 +217,13 @@ export function ganStep(gan: Gan, batch: Batch, live: LiveSettings): StepStats {
 
   const tau = live.threshold
   let parts: tf.Tensor[] = []
-  const gVarMap = g.variables
+  const gVarMap = trainedGeneratorVariables(g, c.optimizer.trainOnlyG)
   const { value: lossGT, grads: gGrads } = tf.variableGrads(() => {
     const out = g.apply(batch.synthetic)
-    const adv = generatorAdversarialLoss(c.loss, d.score(out))
+    const adv = c.adversarialWeight > 0 ? generatorAdversarialLoss(c.loss, d.score(out)) : tf.scalar(0)
     const dev = deviationOver(out, batch.synthetic, c.reconstruction.resolutions)
     const rec = hingeReconstruction(dev, tau)
-    let loss = tf.add(adv, tf.mul(rec, live.weight))
+    let loss = tf.add(tf.mul(adv, c.adversarialWeight), tf.mul(rec, live.weight))
     let paired = tf.scalar(0)
     let pairedMel = tf.scalar(0)
     if (batch.pairedReal) {
@@ -253,7 +266,7 @@ export function ganStep(gan: Gan, batch: Batch, live: LiveSettings): StepStats {
     replayed,
     gradNormG,
     gradNormD,
-    weightNormG: layerWeightNorms(gVarMap),
+    weightNormG: layerWeightNorms(g.variables),
     weightNormD: criticWeightNorms(d)
   }
 }

@@ -38,6 +38,10 @@ export const FIELD_GROUPS: FieldGroup[] = [
       {
         path: ['gan', 'pairedMelWeight'], label: 'Paired mel weight', kind: 'number', def: 0, min: 0, step: 10,
         hint: 'mel-envelope distance to the paired recording, relative to the input (the bundled model used 600)'
+      },
+      {
+        path: ['gan', 'adversarialWeight'], label: 'Adversarial weight', kind: 'number', def: 1, min: 0, step: 0.1,
+        hint: "how much the generator follows the critic; 0 fine-tunes on the other terms alone (the critic still trains)"
       }
     ]
   },
