@@ -4,9 +4,9 @@
  * ganStep = (criticSteps x critic update) + one generator update:
  *   critic: power-iterate spectral norms; loss = adversarial(D(real'), D(G(synthetic))) [+ gradient penalty]
  *           [+ l2D * sum w^2]; Adam; [clip weights]. real' = real with the FARGAN-replay samples put in.
- *   generator: loss = adversarial(D(G(x))) + weight * reconstruction(G(x), x) [+ pairedWeight * paired
- *           + pairedMelWeight * pairedMel]
- *           [+ l2G * sum w^2]; Adam.   (see losses.ts for what reconstruction/deviation are)
+ *   generator: loss = adversarialWeight * adversarial(D(G(x))) + weight * reconstruction(G(x), x) [+ pairedWeight
+ *           * paired + pairedMelWeight * pairedMel] [+ l2G * sum w^2]; Adam on all its weights, or on those named
+ *           by optimizer.trainOnlyG.   (see losses.ts for what reconstruction/deviation are)
  * "FARGAN replay" is Dulcet's replay technique (the fakes the critic scored highest in step t replace a fraction
  * of the real batch in step t+1); it is unrelated to the FARGAN vocoder of Valin et al.
  */
