@@ -153,14 +153,19 @@ describe('Dulcet in the browser', () => {
     await page.waitForFunction((t) => Number(document.querySelector('[data-testid="transport"]')?.getAttribute('data-time')) > t + 0.1, atSwitch)
     await page.getByTestId('play').click()
     expect(await transport.getAttribute('data-playing')).toBe('false')
-    const cursors = await page.evaluate(() =>
+    // the paused side draws its last position on its final timeupdate, a moment after the click: wait for it
+    const cursorLefts = () =>
       ['before', 'after'].map((s) => {
         const root = document.querySelector(`[data-testid="audio-${s}"] .view`)?.firstElementChild?.shadowRoot
         const cursor = root?.querySelector('.cursor') as HTMLElement | null | undefined
         return cursor ? cursor.getBoundingClientRect().left : NaN
       })
-    )
-    expect(Math.abs(cursors[0] - cursors[1]), 'before and after cursors after pausing').toBeLessThan(3)
+    await expect
+      .poll(async () => {
+        const [before, after] = await page.evaluate(cursorLefts)
+        return Math.abs(before - after)
+      }, { timeout: 5_000, message: 'before and after cursors after pausing' })
+      .toBeLessThan(3)
 
     // Save as…: the web host has no native dialog, so the in-app browser picks the place; it renders there.
     await page.getByTestId('save').click()
