@@ -35,6 +35,8 @@ export { criticSchedule } from './schedule.ts'
 export interface Gan {
   config: GanConfig
   generator: Generator
+  /** The generator weights each step trains (all, or those optimizer.trainOnlyG names). */
+  trainedG: Map<string, tf.Variable>
   critic: Critic
   /** Steps completed. */
   step: number
@@ -88,7 +90,7 @@ export interface StepStats {
 }
 
 /** The generator weights a step trains: all, or those whose names start with one of optimizer.trainOnlyG. */
-export function trainedGeneratorVariables(generator: Generator, trainOnly: string[]): Map<string, tf.Variable> {
+function trainedGeneratorVariables(generator: Generator, trainOnly: string[]): Map<string, tf.Variable> {
   if (trainOnly.length === 0) return generator.variables
   const names = [...generator.variables.keys()]
   for (const p of trainOnly) {
@@ -101,12 +103,19 @@ export function trainedGeneratorVariables(generator: Generator, trainOnly: strin
 
 export function createGan(config: GanConfig, seed = 1): Gan {
   const generator = createGenerator(config.generator, seed, config.sampleRate)
-  trainedGeneratorVariables(generator, config.optimizer.trainOnlyG)
+  let trainedG: Map<string, tf.Variable>
+  try {
+    trainedG = trainedGeneratorVariables(generator, config.optimizer.trainOnlyG)
+  } catch (e) {
+    generator.dispose()
+    throw e
+  }
   const critic = createCritic(config.critic, seed + 7919, config.regularization.spectralNorm, config.regularization.gradientPenalty === 0)
   const o = config.optimizer
   const gan: Gan = {
     config,
     generator,
+    trainedG,
     critic,
     step: 0,
     optG: new Adam(generator.variables, o.beta1, o.beta2),
@@ -217,7 +226,7 @@ export function ganStep(gan: Gan, batch: Batch, live: LiveSettings): StepStats {
 
   const tau = live.threshold
   let parts: tf.Tensor[] = []
-  const gVarMap = trainedGeneratorVariables(g, c.optimizer.trainOnlyG)
+  const gVarMap = gan.trainedG
   const { value: lossGT, grads: gGrads } = tf.variableGrads(() => {
     const out = g.apply(batch.synthetic)
     const adv = c.adversarialWeight > 0 ? generatorAdversarialLoss(c.loss, d.score(out)) : tf.scalar(0)

@@ -41,7 +41,7 @@ export const FIELD_GROUPS: FieldGroup[] = [
       },
       {
         path: ['gan', 'adversarialWeight'], label: 'Adversarial weight', kind: 'number', def: 1, min: 0, step: 0.1,
-        hint: "how much the generator follows the critic; 0 fine-tunes on the other terms alone (the critic still trains)"
+        hint: 'how much the generator follows the critic; 0 fine-tunes on the other terms alone (the critic still trains)'
       }
     ]
   },
