@@ -181,7 +181,9 @@ export const EnhanceResultSchema = z.object({
   /** Integrated loudness, LUFS; null for silence. */
   inputLufs: ReadingSchema.optional(),
   outputLufs: ReadingSchema.optional(),
-  format: WavFormatSchema.optional()
+  format: WavFormatSchema.optional(),
+  /** The input's bandwidth over the whole file, when the model is conditioned on it. */
+  bandwidth: z.enum(['full', 'limited']).optional()
 })
 export type EnhanceResult = z.infer<typeof EnhanceResultSchema>
 

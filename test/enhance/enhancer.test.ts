@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { integratedLoudness, probeAudio, readAudio } from '../../src/engine/audio/index.ts'
 import * as tf from '@tensorflow/tfjs'
 import { enhanceFile, enhanceWithModel, openModel } from '../../src/engine/enhance/index.ts'
+import { createGenerator } from '../../src/engine/gan/generator.ts'
+import { saveEnhancerModel } from '../../src/engine/model/format.ts'
 import { devData, maxAbsDiff, saveTestModel, speechLike, tempDir, tinySpectralGeneratorConfig, writeTestWav } from './helpers.ts'
 
 let t: { dir: string; cleanup(): Promise<void> }
@@ -182,6 +184,47 @@ describe('enhanceFile with a model that changes the audio', () => {
   it('leaves no temp files behind', async () => {
     const names = await readdir(t.dir)
     expect(names.filter((n) => n.startsWith('.'))).toEqual([])
+  })
+})
+
+describe('enhanceFile with a model conditioned on bandwidth', () => {
+  /** A tiny band-conditioned model whose gate reads only the band input: the stack works on full-band files alone. */
+  async function bandGatedModel(dir: string): Promise<string> {
+    const g = createGenerator({ ...tinySpectralGeneratorConfig(), bandCondition: true }, 7)
+    try {
+      const w = (name: string) => g.variables.get(name) as tf.Variable
+      w('out.w').assign(tf.randomNormal(w('out.w').shape, 0, 0.05, 'float32', 11))
+      const inputs = w('gate.w').shape[1] as number
+      w('gate.w').assign(tf.tidy(() => tf.oneHot(tf.tensor1d([inputs - 1], 'int32'), inputs).reshape([1, inputs, 1]).mul(2)))
+      await saveEnhancerModel(dir, g, { name: 'band-gated test model', description: 'test', sampleRate: 16000, createdAt: new Date().toISOString(), steps: 0, source: 'test' })
+    } finally {
+      g.dispose()
+    }
+    return dir
+  }
+
+  it('measures the whole file: a full-band clip is changed (the same at every chunk size), its band-limited version is not', async () => {
+    const model = await bandGatedModel(join(t.dir, 'band-gated'))
+    const full = join(devData, 'gl32', 'lj_LJ001-0006.wav')
+    const limited = join(devData, 'lp4k', 'lj_LJ001-0006.wav')
+    const o = { model, format: 'float32', matchLoudness: false } as const
+    const runs = []
+    for (const chunkSeconds of [0.3, 60]) {
+      const r = await enhanceFile(full, out('full.wav'), { ...o, chunkSeconds })
+      expect(r.bandwidth).toBe('full')
+      runs.push((await readAudio(out('full.wav'))).channels[0])
+    }
+    const x = (await readAudio(full)).channels[0]
+    expect(maxAbsDiff(runs[1], x)).toBeGreaterThan(1e-3)
+    expect(maxAbsDiff(runs[0], runs[1])).toBeLessThan(1e-5)
+    const r = await enhanceFile(limited, out('limited.wav'), { ...o, chunkSeconds: 0.3 })
+    expect(r.bandwidth).toBe('limited')
+    expect(maxAbsDiff((await readAudio(out('limited.wav'))).channels[0], (await readAudio(limited)).channels[0])).toBeLessThan(1e-5)
+  })
+
+  it('reports no bandwidth for a model that does not use it', async () => {
+    const r = await enhanceFile(join(devData, 'gl32', 'lj_LJ001-0006.wav'), out('plain.wav'), { model: perturbed })
+    expect(r.bandwidth).toBeUndefined()
   })
 })
 

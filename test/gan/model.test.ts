@@ -93,6 +93,44 @@ describe('output gate and FIR equaliser', () => {
   })
 })
 
+describe('band input (bandCondition)', () => {
+  const config = GeneratorConfigSchema.parse({ ...tiny, inputSpectrum: 16, firTaps: 9, outputGate: true, bandCondition: true })
+
+  it('a fresh band-conditioned generator is the identity for full-band and band-limited input alike', () => {
+    const g = createGenerator(config, 3)
+    const x = tf.concat([sine(1003), sine(1003)], 0) as tf.Tensor3D
+    const y = g.apply(x, [true, false])
+    expect(Array.from(y.dataSync())).toEqual(Array.from(x.dataSync()))
+    tf.dispose([x, y])
+    g.dispose()
+  })
+
+  it('reaches the gate: a weight on it opens the stack for one bandwidth and shuts it for the other', () => {
+    const g = createGenerator(config, 5)
+    const out = g.variables.get('out.w') as tf.Variable
+    out.assign(tf.randomNormal(out.shape, 0, 0.1, 'float32', 9))
+    const gate = g.variables.get('gate.w') as tf.Variable
+    const bins = gate.shape[1] as number
+    // only the last gate input (the band) counts: logit = 8 x 2 x band
+    gate.assign(tf.tidy(() => tf.oneHot(tf.tensor1d([bins - 1], 'int32'), bins).reshape([1, bins, 1]).mul(2)))
+    const x = sine(512)
+    const change = (fullBand: boolean) => tf.tidy(() => tf.max(tf.abs(tf.sub(g.apply(x, [fullBand]), x))).dataSync()[0])
+    expect(change(true)).toBeGreaterThan(1e-3)
+    expect(change(false)).toBeLessThan(1e-6)
+    tf.dispose(x)
+    g.dispose()
+  })
+
+  it('refuses to run without the bandwidth of every example', () => {
+    const g = createGenerator(config, 3)
+    const x = sine(256)
+    expect(() => g.apply(x)).toThrow(/conditioned on the input's bandwidth/)
+    expect(() => g.apply(x, [true, false])).toThrow(/each of the 1 examples/)
+    tf.dispose(x)
+    g.dispose()
+  })
+})
+
 describe('residual high-pass', () => {
   it('keeps the learned change above the cut-off: below it the output is the input', () => {
     const g = createGenerator(GeneratorConfigSchema.parse({ ...tiny, residualHighpassHz: 4000 }), 5, 16000)

@@ -24,6 +24,18 @@ describe('training data', () => {
     expect(again.validation.map((p) => p.rel)).toEqual(a.validation.map((p) => p.rel))
   })
 
+  it("marks each synthetic clip full-band or band-limited from the whole clip, and every crop carries its clip's mark", async () => {
+    for (const [kind, full] of [['gl32', true], ['lp4k', false]] as const) {
+      const f = await devFolders(3, { synthetic: kind })
+      const infos: string[] = []
+      const data = await loadTrainData({ synthetic: f.synthetic, real: f.real, sampleRate: 16000, validationFraction: 0, seed: 1, onInfo: (m) => infos.push(m) })
+      expect(data.pairs.map((p) => p.fullBand)).toEqual([full, full, full])
+      expect(data.synthetic.map((c) => c.fullBand)).toEqual([full, full, full])
+      expect(infos.join('\n')).toContain(full ? '3 full-band, 0 band-limited' : '0 full-band, 3 band-limited')
+      expect(new BatchSampler(data, 4000, 4, -40, true, new Rng(1)).next().fullBand).toEqual([full, full, full, full])
+    }
+  })
+
   it('fails naming the folder when nothing in it can be decoded', async () => {
     const f = await devFolders(1)
     const { mkdtemp } = await import('node:fs/promises')

@@ -6,6 +6,11 @@ import { enhanceFile } from '../../engine/enhance/index.ts'
 import { CancelledError } from '../../engine/errors.ts'
 import { defaultModelDir } from '../../engine/paths.ts'
 
+const BANDWIDTH_NOTE = {
+  full: 'full-band: no missing high band to restore',
+  limited: 'band-limited: the missing high band was restored'
+} as const
+
 export interface CommonEnhanceFlags {
   model?: string
   strength?: string
@@ -77,6 +82,7 @@ export function registerEnhance(program: Command): void {
           `  ${r.durationS.toFixed(2)} s, ${r.sampleRate} Hz, ${r.channels} ch, ${r.format}; ${r.computeS.toFixed(2)} s ` +
             `(${(r.durationS / Math.max(r.computeS, 1e-3)).toFixed(1)}x faster than real time); gain ${gain}`
         )
+        if (r.bandwidth) console.log(`  input ${BANDWIDTH_NOTE[r.bandwidth]}`)
       } catch (e) {
         if (tty) bar.stop()
         if (e instanceof CancelledError) {

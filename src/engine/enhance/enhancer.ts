@@ -1,6 +1,7 @@
 import { mkdir, realpath, stat } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { type WavFormat, type WavWriter, createWavWriter, probeAudio, readAudioBlocks } from '../audio/index.ts'
+import { BandwidthMeter } from '../dsp/bandwidth.ts'
 import { AudioFileError, ConfigError, throwIfAborted } from '../errors.ts'
 import type { EnhancerModel } from '../model/format.ts'
 import { defaultModelDir } from '../paths.ts'
@@ -51,6 +52,16 @@ export function outputGain(inLufs: number, outLufs: number, outPeak: number, mat
   return gain
 }
 
+/** Whether the whole file is full-band: one read through it, before processing (memory stays bounded). */
+async function fileIsFullBand(input: string, rate: number, channels: number, signal?: AbortSignal): Promise<boolean> {
+  const meter = new BandwidthMeter(rate, channels)
+  for await (const block of readAudioBlocks(input, IO_FRAMES)) {
+    throwIfAborted(signal)
+    meter.add(block)
+  }
+  return meter.verdict().fullBand
+}
+
 /** Enhances `input` into the WAV file `output` with a model already loaded (batch workers keep theirs). */
 export async function enhanceWithModel(
   input: string,
@@ -70,7 +81,8 @@ export async function enhanceWithModel(
   const modelRate = model.meta.sampleRate
   const g = model.generator
   const plan = planFor(g, modelRate, rate, channels, o.chunkSeconds)
-  const process = segmentProcessor(g, modelRate, rate, strength)
+  const fullBand = g.config.bandCondition && strength > 0 ? await fileIsFullBand(input, rate, channels, hooks.signal) : undefined
+  const process = segmentProcessor(g, modelRate, rate, strength, fullBand)
   const progress = (f: number) => hooks.onProgress?.(Math.min(1, f))
 
   await mkdir(dirname(output), { recursive: true })
@@ -119,7 +131,8 @@ export async function enhanceWithModel(
       gainDb: 20 * Math.log10(gain),
       inputLufs: inLufs,
       outputLufs: rawLufs + 20 * Math.log10(gain),
-      format
+      format,
+      ...(fullBand === undefined ? {} : { bandwidth: fullBand ? 'full' : 'limited' })
     }
   } catch (e) {
     await writer?.abort()

@@ -79,8 +79,9 @@ function fitLength(x: Float32Array, n: number): Float32Array {
  * The enhancement of one chunk: resample to the model rate, run the generator on all channels at once,
  * take its residual (output - input), resample that back and add `strength` of it to the original input.
  * Content the model rate cannot hold (above its band) is kept, and an identity model returns the input exactly.
+ * fullBand: whether the whole input is full-band (for a generator with bandCondition; every channel gets it).
  */
-export function segmentProcessor(g: Generator, modelRate: number, inputRate: number, strength: number): SegmentProcessor {
+export function segmentProcessor(g: Generator, modelRate: number, inputRate: number, strength: number, fullBand?: boolean): SegmentProcessor {
   return async (input) => {
     const n = input[0].length
     if (n === 0 || strength === 0) return input.map((x) => x.slice())
@@ -90,7 +91,8 @@ export function segmentProcessor(g: Generator, modelRate: number, inputRate: num
     const t = atModel[0].length
     const flat = new Float32Array(t * atModel.length)
     atModel.forEach((x, c) => flat.set(x, c * t))
-    const y = tf.tidy(() => g.apply(tf.tensor3d(flat, [atModel.length, t, 1])))
+    const band = fullBand === undefined ? undefined : atModel.map(() => fullBand)
+    const y = tf.tidy(() => g.apply(tf.tensor3d(flat, [atModel.length, t, 1]), band))
     const out = (await y.data()) as Float32Array
     y.dispose()
     const residuals = atModel.map((x, c) => {

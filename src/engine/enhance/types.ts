@@ -26,6 +26,11 @@ export interface EnhanceResult {
   inputLufs: number
   outputLufs: number
   format: WavFormat
+  /**
+   * Whether the input was found full-band or band-limited over the whole file (dsp/bandwidth.ts), when the model
+   * is conditioned on it (bandCondition): band-limited input gets its high band restored.
+   */
+  bandwidth?: 'full' | 'limited'
 }
 
 export interface EnhanceHooks {

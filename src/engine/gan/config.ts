@@ -50,6 +50,13 @@ export interface GeneratorConfig {
    * above it (bandwidth extension) and leaves the band below, where intelligibility lives, to the input and the FIR.
    */
   residualHighpassHz: number
+  /**
+   * Condition the stack and the gate on whether the whole input signal (a file, a training clip) is full-band or
+   * band-limited (dsp/bandwidth.ts): one more input, +1 full-band / -1 band-limited, the same for every frame.
+   * A frame's own spectrum cannot tell a voiced frame of full-band speech (little high band, and none to add) from
+   * the same frame band-limited (a high band to restore); the whole signal can.
+   */
+  bandCondition: boolean
 }
 
 export interface CriticConfig {
@@ -128,7 +135,8 @@ export const GeneratorConfigSchema = z.object({
     .refine((n) => (n & (n - 1)) === 0, 'must be 0 (none) or a power of two')
     .default(0),
   outputGate: z.boolean().default(false),
-  residualHighpassHz: z.number().min(0).max(24000).default(0)
+  residualHighpassHz: z.number().min(0).max(24000).default(0),
+  bandCondition: z.boolean().default(false)
 }).refine((g) => g.inputSpectrum === 0 || g.inputSpectrum >= g.downsample, {
   message: 'must be 0 or at least downsample',
   path: ['inputSpectrum']

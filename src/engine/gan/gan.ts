@@ -57,6 +57,8 @@ export interface Batch {
   synthetic: tf.Tensor3D
   real: tf.Tensor3D
   pairedReal?: tf.Tensor3D
+  /** Per example, whether its synthetic clip is full-band (for a generator with bandCondition). */
+  fullBand?: readonly boolean[]
 }
 export interface LiveSettings {
   threshold: number
@@ -177,7 +179,7 @@ export function ganStep(gan: Gan, batch: Batch, live: LiveSettings): StepStats {
   const { generator: g, critic: d } = gan
   applySchedule(gan)
   const { real, replayed } = mixReplay(gan, batch.real)
-  const fake = tf.tidy(() => g.apply(batch.synthetic))
+  const fake = tf.tidy(() => g.apply(batch.synthetic, batch.fullBand))
   const b = fake.shape[0]
 
   let lossD = 0
@@ -228,7 +230,7 @@ export function ganStep(gan: Gan, batch: Batch, live: LiveSettings): StepStats {
   let parts: tf.Tensor[] = []
   const gVarMap = gan.trainedG
   const { value: lossGT, grads: gGrads } = tf.variableGrads(() => {
-    const out = g.apply(batch.synthetic)
+    const out = g.apply(batch.synthetic, batch.fullBand)
     const adv = c.adversarialWeight > 0 ? generatorAdversarialLoss(c.loss, d.score(out)) : tf.scalar(0)
     const dev = deviationOver(out, batch.synthetic, c.reconstruction.resolutions)
     const rec = hingeReconstruction(dev, tau)

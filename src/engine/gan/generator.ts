@@ -1,7 +1,7 @@
 /**
  * The generator: a residual dilated 1-D conv net on the waveform.
  *
- *   x [B, T, 1] --fold by `downsample` (space-to-depth)--> [B, T/s, s] [++ spectrum features] --conv(ioKernel)--> [B, T/s, C]
+ *   x [B, T, 1] --fold by `downsample` (space-to-depth)--> [B, T/s, s] [++ spectrum] [++ band] --conv(ioKernel)--> [B, T/s, C]
  *     --> blocks x { h += W2 * lrelu(dilatedConv(lrelu(h), d)) }      (d cycles 1, 2, 4, ... maxDilation)
  *     --> lrelu --> conv(ioKernel) to s channels [x gate per frame] --> unfold (sub-pixel)
  *     --> residual r [B, T, 1]
@@ -35,8 +35,11 @@ export interface Generator {
   readonly config: GeneratorConfig
   /** Weights by name (e.g. 'in.w', 'block03.dil.w', 'out.b'); insertion order is the layer order. */
   readonly variables: Map<string, tf.Variable>
-  /** [B, T, 1] -> [B, T, 1]; output = input + learned residual. */
-  apply(x: tf.Tensor3D): tf.Tensor3D
+  /**
+   * [B, T, 1] -> [B, T, 1]; output = input + learned residual. fullBand: for each example, whether its whole
+   * signal is full-band (dsp/bandwidth.ts); required when the config has bandCondition, ignored otherwise.
+   */
+  apply(x: tf.Tensor3D, fullBand?: readonly boolean[]): tf.Tensor3D
   /** Samples of context each side that influence an output sample. */
   readonly receptiveField: number
   /** Chunk starts must be multiples of this for chunked processing to equal whole-signal processing. */
@@ -78,9 +81,13 @@ function highpassKernel(cutoffHz: number, sampleRate: number): tf.Tensor3D {
  */
 const GATE_GAIN = 8
 
-/** The gate reads the frame's input spectrum when there is one (which bands are present), else the last hidden state. */
+/** The gate reads the frame's input spectrum when there is one (which bands are present), else the last hidden state; and the band input. */
 function gateInputs(c: GeneratorConfig): number {
-  return c.inputSpectrum > 0 ? spectrumBins(c) : c.channels
+  return (c.inputSpectrum > 0 ? spectrumBins(c) : c.channels) + bandInputs(c)
+}
+
+function bandInputs(c: GeneratorConfig): number {
+  return c.bandCondition ? 1 : 0
 }
 
 /** Bins of the per-frame input spectrum (0 without one). */
@@ -101,7 +108,7 @@ export function generatorFlopsPerSecond(c: GeneratorConfig, sampleRate: number):
   const ch = c.channels
   const spectrum = c.inputSpectrum * 2 * spectrumBins(c)
   const gate = c.outputGate ? gateInputs(c) : 0
-  const perFrame = 2 * (spectrum + gate + c.ioKernelSize * (s + spectrumBins(c)) * ch + c.blocks * (c.kernelSize * ch * ch + ch * ch) + c.ioKernelSize * ch * s)
+  const perFrame = 2 * (spectrum + gate + c.ioKernelSize * (s + spectrumBins(c) + bandInputs(c)) * ch + c.blocks * (c.kernelSize * ch * ch + ch * ch) + c.ioKernelSize * ch * s)
   const highpass = c.residualHighpassHz > 0 ? HIGHPASS_TAPS : 0
   return (perFrame * sampleRate) / s + 2 * (c.firTaps + highpass) * sampleRate
 }
@@ -122,7 +129,7 @@ export function createGenerator(config: GeneratorConfig, seed = 1, sampleRate = 
 
   const s = c.downsample
   const ch = c.channels
-  kernel('in', c.ioKernelSize, s + spectrumBins(c), ch, 1)
+  kernel('in', c.ioKernelSize, s + spectrumBins(c) + bandInputs(c), ch, 1)
   bias('in', ch)
   // Each residual branch adds variance; scaling its last layer by 1/sqrt(blocks) keeps deep stacks stable.
   const branchGain = 1 / Math.sqrt(Math.max(1, c.blocks))
@@ -144,15 +151,20 @@ export function createGenerator(config: GeneratorConfig, seed = 1, sampleRate = 
   const w = (name: string) => vars.get(name) as unknown as tf.Tensor3D
   const b = (name: string) => vars.get(name) as unknown as tf.Tensor1D
 
-  function apply(x: tf.Tensor3D): tf.Tensor3D {
+  function apply(x: tf.Tensor3D, fullBand?: readonly boolean[]): tf.Tensor3D {
+    const [batch, t, chIn] = x.shape
+    if (chIn !== 1) throw new Error(`generator expects [B, T, 1], got [${x.shape.join(', ')}]`)
+    if (c.bandCondition && fullBand?.length !== batch) {
+      throw new Error(`this generator is conditioned on the input's bandwidth: pass fullBand for each of the ${batch} examples`)
+    }
     return tf.tidy(() => {
-      const [batch, t, chIn] = x.shape
-      if (chIn !== 1) throw new Error(`generator expects [B, T, 1], got [${x.shape.join(', ')}]`)
       const xp = padToMultiple(x, s)
       const tp = xp.shape[1]
       let folded = spaceToDepth(xp, s)
       const spectrum = c.inputSpectrum > 0 ? frameSpectrum(xp, c.inputSpectrum, s) : null
       if (spectrum) folded = tf.concat([folded, spectrum], 2)
+      const band = c.bandCondition && fullBand ? bandInput(fullBand, tp / s) : null
+      if (band) folded = tf.concat([folded, band], 2)
       let h = addBias(conv1dSame(folded, w('in.w'), 1, true), b('in.b'))
       for (let i = 0; i < c.blocks; i++) {
         const n = blockName(i)
@@ -168,7 +180,8 @@ export function createGenerator(config: GeneratorConfig, seed = 1, sampleRate = 
       }
       let gate: tf.Tensor3D | null = null
       if (c.outputGate) {
-        const logit = addBias(pointwise(spectrum ?? last, w('gate.w'), true), b('gate.b'))
+        const read = spectrum ?? last
+        const logit = addBias(pointwise(band ? tf.concat([read, band], 2) : read, w('gate.w'), true), b('gate.b'))
         gate = tf.sigmoid(tf.mul(logit, GATE_GAIN)) as tf.Tensor3D
         frames = tf.mul(frames, gate)
       }
@@ -214,6 +227,12 @@ function frameSpectrum(x: tf.Tensor3D, nFft: number, hop: number): tf.Tensor3D {
     const mag = tf.sqrt(tf.add(tf.add(tf.square(re), tf.square(im)), 1e-12))
     return tf.div(tf.add(tf.log(tf.add(mag, 1e-4)), 6), 3) as tf.Tensor3D
   })
+}
+
+/** [B, frames, 1]: +1 for a full-band example, -1 for a band-limited one. */
+function bandInput(fullBand: readonly boolean[], frames: number): tf.Tensor3D {
+  const v = fullBand.map((f) => (f ? 1 : -1))
+  return tf.tile(tf.tensor3d(v, [v.length, 1, 1]), [1, frames, 1])
 }
 
 function blockName(i: number): string {

@@ -6,18 +6,23 @@
  */
 import { join } from 'node:path'
 import { listAudioFiles, readAudio, resample } from '../audio/index.ts'
+import { measureBandwidth } from '../dsp/bandwidth.ts'
 import { throwIfAborted } from '../errors.ts'
 import { Rng } from './rng.ts'
 
 export interface Clip {
   rel: string
   samples: Float32Array
+  /** Whether the whole clip is full-band (dsp/bandwidth.ts); the generator's band input for its crops. */
+  fullBand: boolean
 }
 
 export interface Pair {
   rel: string
   synthetic: Float32Array
   real: Float32Array
+  /** Whether the whole synthetic clip is full-band. */
+  fullBand: boolean
 }
 
 export interface TrainData {
@@ -87,22 +92,25 @@ export async function loadTrainData(o: LoadOptions): Promise<TrainData> {
     const n = Math.min(pairedRels.length - 1, Math.max(1, Math.round(pairedRels.length * o.validationFraction)))
     for (const r of new Rng((o.seed ^ 0x5a17) >>> 0).shuffle([...pairedRels]).slice(0, n)) held.add(r)
   }
+  const fullBand = (x: Float32Array) => measureBandwidth([x], o.sampleRate).fullBand
+  const synFullBand = new Map([...syn].map(([rel, x]) => [rel, fullBand(x)]))
   const pair = (rel: string): Pair => {
     const s = syn.get(rel) as Float32Array
     const r = real.get(rel) as Float32Array
     const n = Math.min(s.length, r.length)
-    return { rel, synthetic: s.subarray(0, n), real: r.subarray(0, n) }
+    return { rel, synthetic: s.subarray(0, n), real: r.subarray(0, n), fullBand: synFullBand.get(rel) === true }
   }
   const data: TrainData = {
-    synthetic: [...syn].filter(([r]) => !held.has(r)).map(([rel, samples]) => ({ rel, samples })),
-    real: [...real].filter(([r]) => !held.has(r)).map(([rel, samples]) => ({ rel, samples })),
+    synthetic: [...syn].filter(([r]) => !held.has(r)).map(([rel, samples]) => ({ rel, samples, fullBand: synFullBand.get(rel) === true })),
+    real: [...real].filter(([r]) => !held.has(r)).map(([rel, samples]) => ({ rel, samples, fullBand: fullBand(samples) })),
     pairs: pairedRels.filter((r) => !held.has(r)).map(pair),
     validation: [...held].sort().map(pair)
   }
   const secs = (clips: Clip[]) => (clips.reduce((a, c) => a + c.samples.length, 0) / o.sampleRate).toFixed(1)
   o.onInfo?.(
     `Training data: ${data.synthetic.length} synthetic (${secs(data.synthetic)} s), ${data.real.length} real (${secs(data.real)} s), ` +
-      `${data.pairs.length} training pairs, ${data.validation.length} held-out validation pairs.`
+      `${data.pairs.length} training pairs, ${data.validation.length} held-out validation pairs; ` +
+      `synthetic clips: ${[...synFullBand.values()].filter(Boolean).length} full-band, ${[...synFullBand.values()].filter((f) => !f).length} band-limited.`
   )
   return data
 }
@@ -112,6 +120,8 @@ export interface BatchArrays {
   synthetic: Float32Array
   real: Float32Array
   pairedReal?: Float32Array
+  /** [batch]: whether each synthetic crop's clip is full-band. */
+  fullBand: boolean[]
 }
 
 function rmsDb(x: Float32Array, from: number, n: number): number {
@@ -162,7 +172,8 @@ export class BatchSampler {
     const T = this.segment
     const out: BatchArrays = {
       synthetic: new Float32Array(this.batchSize * T),
-      real: new Float32Array(this.batchSize * T)
+      real: new Float32Array(this.batchSize * T),
+      fullBand: []
     }
     if (this.usesPairs) out.pairedReal = new Float32Array(this.batchSize * T)
     for (let b = 0; b < this.batchSize; b++) {
@@ -171,9 +182,11 @@ export class BatchSampler {
         const off = this.offset(p.synthetic)
         this.copy(out.synthetic, b, p.synthetic, off)
         this.copy(out.pairedReal, b, p.real, off)
+        out.fullBand.push(p.fullBand)
       } else {
         const c = this.data.synthetic[this.rng.int(this.data.synthetic.length)]
         this.copy(out.synthetic, b, c.samples, this.offset(c.samples))
+        out.fullBand.push(c.fullBand)
       }
       const r = this.data.real[this.rng.int(this.data.real.length)]
       this.copy(out.real, b, r.samples, this.offset(r.samples))

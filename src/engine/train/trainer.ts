@@ -29,7 +29,7 @@ import {
   saveCheckpoint
 } from './checkpoint.ts'
 import { parseTrainConfig, type TrainConfig } from './config.ts'
-import { BatchSampler, loadTrainData, type TrainData } from './data.ts'
+import { type BatchArrays, BatchSampler, loadTrainData, type TrainData } from './data.ts'
 import { Diagnostics, isFiniteStep } from './diagnostics.ts'
 import { writeFileAtomic } from './fsAtomic.ts'
 import { Rng } from './rng.ts'
@@ -73,8 +73,9 @@ async function initGenerator(gan: Gan, dir: string): Promise<void> {
   }
 }
 
-function toBatch(a: { synthetic: Float32Array; real: Float32Array; pairedReal?: Float32Array }, b: number, t: number) {
+function toBatch(a: BatchArrays, b: number, t: number) {
   return {
+    fullBand: a.fullBand,
     synthetic: tf.tensor3d(a.synthetic, [b, t, 1]),
     real: tf.tensor3d(a.real, [b, t, 1]),
     ...(a.pairedReal ? { pairedReal: tf.tensor3d(a.pairedReal, [b, t, 1]) } : {})

@@ -11,7 +11,7 @@ export function validate(generator: Generator, pairs: Pair[], sampleRate: number
   let n = 0
   for (const p of use) {
     const len = Math.min(p.synthetic.length, Math.round(maxSeconds * sampleRate))
-    const out = tf.tidy(() => generator.apply(tf.tensor3d(p.synthetic.subarray(0, len), [1, len, 1])))
+    const out = tf.tidy(() => generator.apply(tf.tensor3d(p.synthetic.subarray(0, len), [1, len, 1]), [p.fullBand]))
     const est = out.dataSync() as Float32Array
     out.dispose()
     const m = computeMetrics(p.real.subarray(0, len), est, sampleRate)
