@@ -165,7 +165,9 @@ export const BatchFileStatusSchema = z.object({
   computeS: z.number().optional(),
   error: z.string().optional(),
   /** The written file, relative to the output folder. */
-  output: z.string().optional()
+  output: z.string().optional(),
+  /** The input's bandwidth, when the model is conditioned on it. */
+  bandwidth: z.enum(['full', 'limited']).optional()
 })
 export type BatchFileStatus = z.infer<typeof BatchFileStatusSchema>
 

@@ -5,7 +5,7 @@ import { probeAudio } from '../../src/engine/audio/index.ts'
 import { type BatchFileStatus, outputNames, runBatch, shardFiles } from '../../src/engine/enhance/index.ts'
 import { ModelError } from '../../src/engine/errors.ts'
 import { defaultGeneratorConfig } from '../../src/engine/gan/config.ts'
-import { devData, saveTestModel, speechLike, tempDir, writeTestWav } from './helpers.ts'
+import { devData, saveTestModel, speechLike, tempDir, tinySpectralGeneratorConfig, writeTestWav } from './helpers.ts'
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'audio')
 let t: { dir: string; cleanup(): Promise<void> }
@@ -29,7 +29,7 @@ const byFile = (files: BatchFileStatus[]) => Object.fromEntries(files.map((f) =>
 
 beforeAll(async () => {
   t = await tempDir()
-  model = await saveTestModel(join(t.dir, 'model'), { perturb: 0.05 })
+  model = await saveTestModel(join(t.dir, 'model'), { perturb: 0.05, config: { ...tinySpectralGeneratorConfig(), bandCondition: true } })
   inDir = join(t.dir, 'in')
   await mkdir(join(inDir, 'sub', 'deeper'), { recursive: true })
   await copyFile(join(devData, 'gl32', 'lj_LJ001-0006.wav'), join(inDir, 'lj.wav'))
@@ -69,10 +69,11 @@ describe('runBatch', () => {
     const json = JSON.parse(await readFile(r.reportPaths[0], 'utf8')) as { summary: { done: number; failed: number }; files: BatchFileStatus[] }
     expect(json.summary).toMatchObject({ done: 4, failed: 1 })
     const csv = (await readFile(r.reportPaths[1], 'utf8')).trim().split('\n')
-    expect(csv[0]).toBe('file,status,duration_s,time_s,error')
+    expect(csv[0]).toBe('file,status,duration_s,time_s,bandwidth,error')
     expect(csv).toHaveLength(6)
     expect(csv.find((l) => l.startsWith('sub/corrupt.wav,failed,'))).toMatch(/corrupt\.wav/)
-    expect(csv.find((l) => l.startsWith('lj.wav,done,5.68'))).toBeTruthy()
+    expect(csv.find((l) => l.startsWith('lj.wav,done,5.68'))).toMatch(/,full,$/) // Griffin-Lim speech: full-band
+    expect(csv.find((l) => l.startsWith('sub/ast.wav,done,'))).toMatch(/,limited,$/) // low-passed at 4 kHz
   })
 
   it('skips existing outputs by default and redoes them with overwrite', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { probeAudio } from '../../src/engine/audio/index.ts'
-import { devData, repoRoot, saveTestModel, tempDir } from './helpers.ts'
+import { devData, repoRoot, saveTestModel, tempDir, tinySpectralGeneratorConfig } from './helpers.ts'
 
 const run = promisify(execFile)
 const cli = join(repoRoot, 'bin', 'dulcet.mjs')
@@ -24,7 +24,7 @@ let model: string
 
 beforeAll(async () => {
   t = await tempDir()
-  model = await saveTestModel(join(t.dir, 'model'), { perturb: 0.05 })
+  model = await saveTestModel(join(t.dir, 'model'), { perturb: 0.05, config: { ...tinySpectralGeneratorConfig(), bandCondition: true } })
 })
 afterAll(() => t.cleanup())
 
@@ -36,6 +36,7 @@ describe('dulcet enhance', () => {
     expect(r.code).toBe(0)
     const out = join(t.dir, 'voice.enhanced.wav')
     expect(r.stdout).toContain(out)
+    expect(r.stdout).toContain('input band-limited') // Codec 2 is an 8 kHz codec
     const info = await probeAudio(out)
     expect([info.wavFormat, info.frames]).toEqual(['pcm24', (await probeAudio(input)).frames])
   })

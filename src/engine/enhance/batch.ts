@@ -111,7 +111,7 @@ export async function runBatch(o: BatchOptions, hooks: BatchHooks = {}): Promise
             report()
           })
           if (out.kind === 'done') {
-            set(i, { status: 'done', progress: 1, durationS: out.result.durationS, computeS: out.result.computeS })
+            set(i, { status: 'done', progress: 1, durationS: out.result.durationS, computeS: out.result.computeS, bandwidth: out.result.bandwidth })
           } else if (out.kind === 'cancelled' || cancelled) {
             set(i, { status: 'cancelled', progress: 0 })
           } else {

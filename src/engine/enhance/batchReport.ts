@@ -30,10 +30,10 @@ function csvCell(v: string | number | undefined): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
-/** One row per file: file, status, duration (s of audio), time taken (s of compute), error. */
+/** One row per file: file, status, duration (s of audio), time taken (s of compute), input bandwidth, error. */
 export function reportCsv(files: BatchFileStatus[]): string {
-  const rows = [['file', 'status', 'duration_s', 'time_s', 'error'].join(',')]
-  for (const f of files) rows.push([f.file, f.status, f.durationS, f.computeS, f.error].map(csvCell).join(','))
+  const rows = [['file', 'status', 'duration_s', 'time_s', 'bandwidth', 'error'].join(',')]
+  for (const f of files) rows.push([f.file, f.status, f.durationS, f.computeS, f.bandwidth, f.error].map(csvCell).join(','))
   return rows.join('\n') + '\n'
 }
 

@@ -61,6 +61,8 @@ export interface BatchFileStatus {
   error?: string
   /** relative to outDir */
   output?: string
+  /** see EnhanceResult.bandwidth */
+  bandwidth?: 'full' | 'limited'
 }
 
 export interface BatchProgress {
