@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Rebuilds resources/models/default with Dulcet's own trainer (see resources/models/README.md).
 # Five stages on the wasm backend, each starting from the previous stage's model:
-#   1. 800 steps from a fresh (identity) generator with input spectrum and output gate: paired mel weight 600
+#   1. 800 steps from a fresh (identity) generator with input spectrum, whole-file band input and output gate:
+#      paired mel weight 600
 #   2. 700 more steps, same settings (a fresh critic and optimiser, as when a run is resumed as a fine-tune)
 #   3. 100 steps with a 4.5 kHz high-pass on the stack's residual (the band below is left to the input)
 #   4. 200 steps with a 257-tap FIR equaliser added (it works where the gate is closed), lr 1e-4
 #   5. 300 steps with the gl32 pairs three times as often (full-band input the model should mostly leave alone),
 #      generator lr 3e-5
-# Usage: scripts/default-model/train.sh [work_dir]    (about 20 minutes on 2 cores)
+# Usage: scripts/default-model/train.sh [work_dir]    (about 19 minutes on 2 cores)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -31,6 +32,6 @@ $dulcet train $data --config "$here/stage4.json" --steps 200 --init "$work/run3/
 $dulcet train --synthetic "$gl3/synthetic" --real "$gl3/real" --config "$here/stage5.json" --steps 300 --init "$work/run4/model" --out "$work/run5"
 $dulcet export "$work/run5/checkpoints/300" "$root/resources/models/default" \
   --name "Dulcet default (speech-dev)" \
-  --description "Generic enhancer for TTS/vocoder-like speech at 16 kHz: 34-layer residual dilated conv generator (24 channels) with input spectrum, output gate, 4.5 kHz residual high-pass and FIR equaliser, trained with Dulcet's GAN trainer on the speech-dev set (gl32, opus6k, codec2_3200, lp4k -> clean). Fine-tune it on your own voice for best results." \
+  --description "Generic enhancer for TTS/vocoder-like speech at 16 kHz: 34-layer residual dilated conv generator (24 channels) with input spectrum, whole-file band input (full-band or band-limited), output gate, 4.5 kHz residual high-pass and FIR equaliser, trained with Dulcet's GAN trainer on the speech-dev set (gl32, opus6k, codec2_3200, lp4k -> clean). Fine-tune it on your own voice for best results." \
   --source "dulcet train on speech-dev (scripts/default-model/train.sh; resources/models/README.md)"
 bash "$root/scripts/eval-heldout.sh" "$root/resources/models/default" "$work/data"
