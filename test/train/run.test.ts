@@ -154,4 +154,20 @@ describe('train: run folder, checkpoints, resume', () => {
     expect(events.some((e) => e.kind === 'info' && /no file has the same relative path/.test(e.message))).toBe(true)
     expect(unpaired[0].paired).toBe(0)
   })
+
+  it("trains a band-conditioned generator: each crop's band mark reaches the stack and the gate, and validation runs", async () => {
+    const f = await devFolders(3)
+    const events: TrainEvent[] = []
+    const r = await train(
+      { synthetic: f.synthetic, real: f.real, out: join(f.root, 'band'), config: tiny({ steps: 3, gan: { generator: { bandCondition: true, outputGate: true }, optimizer: { lrG: 1e-2 } } }) },
+      { onEvent: (e) => events.push(e) }
+    )
+    expect(events.some((e) => e.kind === 'info' && e.message.includes('synthetic clips: 3 full-band, 0 band-limited'))).toBe(true)
+    expect(events.some((e) => e.kind === 'checkpoint' && e.validation !== undefined)).toBe(true)
+    const model = await loadEnhancerModel(r.modelDir)
+    expect(model.generator.config.bandCondition).toBe(true)
+    const gate = model.generator.variables.get('gate.w')?.dataSync() as Float32Array
+    expect(Math.abs(gate[gate.length - 1])).toBeGreaterThan(1e-4) // the band input's gate weight started at zero
+    model.generator.dispose()
+  })
 })

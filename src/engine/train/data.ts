@@ -13,6 +13,9 @@ import { Rng } from './rng.ts'
 export interface Clip {
   rel: string
   samples: Float32Array
+}
+
+export interface SyntheticClip extends Clip {
   /** Whether the whole clip is full-band (dsp/bandwidth.ts); the generator's band input for its crops. */
   fullBand: boolean
 }
@@ -27,7 +30,7 @@ export interface Pair {
 
 export interface TrainData {
   /** Training clips (held-out validation pairs excluded). */
-  synthetic: Clip[]
+  synthetic: SyntheticClip[]
   real: Clip[]
   /** Training pairs (same relative path in both folders), trimmed to the shorter of the two. */
   pairs: Pair[]
@@ -92,8 +95,7 @@ export async function loadTrainData(o: LoadOptions): Promise<TrainData> {
     const n = Math.min(pairedRels.length - 1, Math.max(1, Math.round(pairedRels.length * o.validationFraction)))
     for (const r of new Rng((o.seed ^ 0x5a17) >>> 0).shuffle([...pairedRels]).slice(0, n)) held.add(r)
   }
-  const fullBand = (x: Float32Array) => measureBandwidth([x], o.sampleRate).fullBand
-  const synFullBand = new Map([...syn].map(([rel, x]) => [rel, fullBand(x)]))
+  const synFullBand = new Map([...syn].map(([rel, x]) => [rel, measureBandwidth([x], o.sampleRate).fullBand]))
   const pair = (rel: string): Pair => {
     const s = syn.get(rel) as Float32Array
     const r = real.get(rel) as Float32Array
@@ -102,7 +104,7 @@ export async function loadTrainData(o: LoadOptions): Promise<TrainData> {
   }
   const data: TrainData = {
     synthetic: [...syn].filter(([r]) => !held.has(r)).map(([rel, samples]) => ({ rel, samples, fullBand: synFullBand.get(rel) === true })),
-    real: [...real].filter(([r]) => !held.has(r)).map(([rel, samples]) => ({ rel, samples, fullBand: fullBand(samples) })),
+    real: [...real].filter(([r]) => !held.has(r)).map(([rel, samples]) => ({ rel, samples })),
     pairs: pairedRels.filter((r) => !held.has(r)).map(pair),
     validation: [...held].sort().map(pair)
   }
