@@ -217,8 +217,13 @@ describe('enhanceFile with a model conditioned on bandwidth', () => {
     const x = (await readAudio(full)).channels[0]
     expect(maxAbsDiff(runs[1], x)).toBeGreaterThan(1e-3)
     expect(maxAbsDiff(runs[0], runs[1])).toBeLessThan(1e-5)
-    const r = await enhanceFile(limited, out('limited.wav'), { ...o, chunkSeconds: 0.3 })
+    const seen: number[] = []
+    const r = await enhanceFile(limited, out('limited.wav'), { ...o, chunkSeconds: 0.3 }, { onProgress: (f) => seen.push(f) })
     expect(r.bandwidth).toBe('limited')
+    // progress only moves forward, from the verdict's read-through to the written file
+    expect(seen.some((f) => f > 0 && f < 0.1)).toBe(true)
+    expect(seen.every((f, i) => i === 0 || f >= seen[i - 1])).toBe(true)
+    expect(seen.at(-1)).toBe(1)
     expect(maxAbsDiff((await readAudio(out('limited.wav'))).channels[0], (await readAudio(limited)).channels[0])).toBeLessThan(1e-5)
   })
 

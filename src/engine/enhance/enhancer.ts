@@ -16,6 +16,8 @@ const WAV_FORMATS: readonly WavFormat[] = ['pcm16', 'pcm24', 'float32']
 const IO_FRAMES = 1 << 16
 /** share of the progress bar for the processing pass (the rest is the gain-and-write pass) */
 const PASS1 = 0.9
+/** share of the processing pass's part taken by the bandwidth read-through, for a band-conditioned model */
+const VERDICT_SHARE = 0.1
 
 /** Checks options, throwing ConfigError listing every bad one. */
 export function checkEnhanceOptions(o: EnhanceOptions): void {
@@ -53,11 +55,14 @@ export function outputGain(inLufs: number, outLufs: number, outPeak: number, mat
 }
 
 /** Whether the whole file is full-band: one read through it, before processing (memory stays bounded). */
-async function fileIsFullBand(input: string, rate: number, channels: number, signal?: AbortSignal): Promise<boolean> {
+async function fileIsFullBand(input: string, rate: number, channels: number, hooks: { signal?: AbortSignal; onFrames(f: number): void }): Promise<boolean> {
   const meter = new BandwidthMeter(rate, channels)
+  let frames = 0
   for await (const block of readAudioBlocks(input, IO_FRAMES)) {
-    throwIfAborted(signal)
+    throwIfAborted(hooks.signal)
     meter.add(block)
+    frames += block[0].length
+    hooks.onFrames(frames)
   }
   return meter.verdict().fullBand
 }
@@ -81,9 +86,13 @@ export async function enhanceWithModel(
   const modelRate = model.meta.sampleRate
   const g = model.generator
   const plan = planFor(g, modelRate, rate, channels, o.chunkSeconds)
-  const fullBand = g.config.bandCondition && strength > 0 ? await fileIsFullBand(input, rate, channels, hooks.signal) : undefined
-  const process = segmentProcessor(g, modelRate, rate, strength, fullBand)
   const progress = (f: number) => hooks.onProgress?.(Math.min(1, f))
+  const measure = g.config.bandCondition && strength > 0
+  const verdictShare = measure ? PASS1 * VERDICT_SHARE : 0
+  const fullBand = measure
+    ? await fileIsFullBand(input, rate, channels, { signal: hooks.signal, onFrames: (f) => progress((verdictShare * f) / Math.max(1, info.frames)) })
+    : undefined
+  const process = segmentProcessor(g, modelRate, rate, strength, fullBand)
 
   await mkdir(dirname(output), { recursive: true })
   const temp = await TempSamples.create(output, channels)
@@ -101,7 +110,7 @@ export async function enhanceWithModel(
         outMeter.add(wet)
         await temp.write(wet)
       },
-      { signal: hooks.signal, onFrames: (f) => progress((PASS1 * f) / Math.max(1, info.frames)) }
+      { signal: hooks.signal, onFrames: (f) => progress(verdictShare + ((PASS1 - verdictShare) * f) / Math.max(1, info.frames)) }
     )
     if (frames === 0) throw new AudioFileError(input, 'contains no samples')
     const inLufs = inMeter.loudness()
