@@ -107,6 +107,7 @@ describe('Dulcet in the browser', () => {
     expect(hashAfter).not.toBe(hashBefore)
     expect(existsSync(join(tmp, 'enhanced', clips[0]))).toBe(true)
     expect((await page.getByTestId('enhance-status').textContent()) ?? '').toContain('default model')
+    expect((await page.getByTestId('enhance-status').textContent()) ?? '').toContain('full-band input') // Griffin-Lim keeps the high band
 
     // Mel scale and another colour map: both views redraw with them.
     await page.getByTestId('freq-scale').selectOption('mel')
@@ -231,6 +232,9 @@ describe('Dulcet in the browser', () => {
     const failed = page.locator('[data-testid="batch-row"][data-status="failed"]')
     expect(await failed.count()).toBe(1)
     expect(await failed.getAttribute('data-file')).toBe('corrupt.wav')
+    // each done file says what the bundled model found: Griffin-Lim full-band, Opus 6 kbit/s band-limited
+    expect(await page.locator('[data-testid="batch-row"][data-file="a.wav"]').textContent()).toContain('full-band')
+    expect(await page.locator('[data-testid="batch-row"][data-file="b.wav"]').textContent()).toContain('band-limited')
     expect((await failed.locator('td').last().textContent())?.trim().length).toBeGreaterThan(5)
     expect(await page.getByTestId('batch-report-path').first().textContent()).toContain('dulcet-batch-report')
     expect(existsSync(join(tmp, 'batch-out', 'a.wav'))).toBe(true)
