@@ -227,6 +227,12 @@ describe('enhanceFile with a model conditioned on bandwidth', () => {
     expect(maxAbsDiff((await readAudio(out('limited.wav'))).channels[0], (await readAudio(limited)).channels[0])).toBeLessThan(1e-5)
   })
 
+  it('calls 8 kHz input band-limited', async () => {
+    const model = await bandGatedModel(join(t.dir, 'band-gated-8k'))
+    const input = await writeTestWav(out('tel8k.wav'), speechLike(8000, 1, 1), 'pcm16')
+    expect((await enhanceFile(input, out('tel8k-out.wav'), { model })).bandwidth).toBe('limited')
+  })
+
   it('reports no bandwidth for a model that does not use it', async () => {
     const r = await enhanceFile(join(devData, 'gl32', 'lj_LJ001-0006.wav'), out('plain.wav'), { model: perturbed })
     expect(r.bandwidth).toBeUndefined()

@@ -26,6 +26,11 @@ export interface BandwidthVerdict {
 
 /** Below this rate the high band (up to 7.5 kHz) cannot exist. */
 const MIN_RATE = 15000
+
+/** False when the rate cannot hold the high band, so that any signal at it is band-limited without a look. */
+export function rateHoldsHighBand(sampleRate: number): boolean {
+  return sampleRate >= MIN_RATE
+}
 const LOUD_RANGE_DB = 40
 const PERCENTILE = 0.95
 // histogram axes: [min, max) dB and bin width; values outside are clamped into the end bins
@@ -60,7 +65,7 @@ export class BandwidthMeter {
     if (!(sampleRate > 0)) throw new RangeError(`invalid sample rate ${sampleRate}`)
     if (!Number.isInteger(channels) || channels < 1) throw new RangeError(`invalid channel count ${channels}`)
     this.nFft = 2 ** Math.round(Math.log2(0.032 * sampleRate))
-    this.active = sampleRate >= MIN_RATE
+    this.active = rateHoldsHighBand(sampleRate)
     if (!this.active) return
     const n = this.nFft
     this.fft = new FFT(n)

@@ -1,7 +1,7 @@
 import { mkdir, realpath, stat } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { type WavFormat, type WavWriter, createWavWriter, probeAudio, readAudioBlocks } from '../audio/index.ts'
-import { BandwidthMeter } from '../dsp/bandwidth.ts'
+import { BandwidthMeter, rateHoldsHighBand } from '../dsp/bandwidth.ts'
 import { AudioFileError, ConfigError, throwIfAborted } from '../errors.ts'
 import type { EnhancerModel } from '../model/format.ts'
 import { defaultModelDir } from '../paths.ts'
@@ -56,6 +56,7 @@ export function outputGain(inLufs: number, outLufs: number, outPeak: number, mat
 
 /** Whether the whole file is full-band: one read through it, before processing (memory stays bounded). */
 async function fileIsFullBand(input: string, rate: number, channels: number, hooks: { signal?: AbortSignal; onFrames(f: number): void }): Promise<boolean> {
+  if (!rateHoldsHighBand(rate)) return false // e.g. 8 kHz telephone audio: no need to decode it twice
   const meter = new BandwidthMeter(rate, channels)
   let frames = 0
   for await (const block of readAudioBlocks(input, IO_FRAMES)) {
